@@ -1,0 +1,84 @@
+"""``bench report [DIR] [--out OUT] [--metric fid] [--thresholds T ...]``: the leaderboard.
+
+DIR is a results directory (one holding ``rows/``).  Without DIR, ``results/`` must hold exactly
+one such folder; otherwise the command lists them and fails.  OUT defaults to ``DIR/report``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+RESULTS_ROOT = Path("results")
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "report",
+        help="leaderboard, statistics, figures and report.html for a results directory",
+        description="Leaderboard, statistics (Friedman, Nemenyi, bootstrap), figures, leaderboard.md/.csv and a "
+        "self-contained report.html for a results directory.",
+    )
+    parser.add_argument("dir", nargs="?", type=Path, help="results directory (default: the only one under results/)")
+    parser.add_argument("--out", type=Path, help="output folder (default: DIR/report)")
+    parser.add_argument("--metric", default="fid", help="registered metric to rank on (default: fid)")
+    parser.add_argument("--thresholds", type=float, nargs="+", metavar="T",
+                        help="success thresholds of the metric (default: quartiles of the final values)")
+    parser.add_argument("--alpha", type=float, default=0.05, help="significance level (default: 0.05)")
+    parser.add_argument("--no-figures", action="store_true", help="skip the figures (faster)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def find_results_dir(root: Path = RESULTS_ROOT) -> Path:
+    """The single suite folder under ``root`` (a folder with a ``rows/`` subfolder)."""
+    candidates = sorted(p for p in root.glob("*") if (p / "rows").is_dir()) if root.is_dir() else []
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise FileNotFoundError(f"no results directory under {root}/ (a folder with rows/); pass DIR")
+    listing = "\n  ".join(str(p) for p in candidates)
+    raise FileNotFoundError(f"several results directories under {root}/; pass one of:\n  {listing}")
+
+
+def run(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from rich.console import Console
+
+    from bench.registry import UnknownNameError
+    from bench.report import build_report
+    from bench.report.text import print_terminal, terminal_table
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
+    try:
+        results_dir = args.dir if args.dir is not None else find_results_dir()
+        summary = build_report(
+            results_dir, args.out, metric=args.metric, thresholds=args.thresholds, alpha=args.alpha,
+            figures=not args.no_figures,
+        )
+    except (FileNotFoundError, ValueError, UnknownNameError) as exc:
+        print(f"bench report: error: {exc}", file=sys.stderr)
+        return 2
+    table = terminal_table(summary.leaderboard, summary.metric, summary.n_complete_blocks)
+    print_terminal(table, f"{summary.results_dir} — ranked on {summary.metric}", summary.notes, console)
+    out = summary.out_dir
+    console.print(f"Wrote {out / 'leaderboard.md'}, {out / 'leaderboard.csv'} and {out / 'report.html'} "
+                  f"({len(summary.files)} files in {out}).", markup=False, highlight=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry (``python -m bench.cli.report``) until the subcommand is wired into main."""
+    parser = argparse.ArgumentParser(prog="bench")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["report", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""``bench validate SUITE``: the checks ``bench run`` does before it writes anything."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("validate", help="check a suite and print how many trials it expands to")
+    parser.add_argument("suite", help="suite YAML file")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from bench.cli.common import EXIT_INVALID, load_or_exit
+
+    loaded = load_or_exit(args.suite)
+    if loaded is None:
+        return EXIT_INVALID
+    suite = loaded.suite
+    methods = Counter(t.method for t in loaded.trials)
+    print(f"{args.suite}: suite {suite.name!r} version {suite.version} is valid")
+    print(f"  dataset       {suite.dataset.name} ({suite.dataset.kind})")
+    print(f"  architectures {len(loaded.architectures)}")
+    print(f"  methods       {len(methods)}: {', '.join(methods)}")
+    print(f"  optimizer settings {len(suite.optimizer)}, seeds {len(suite.seeds)}")
+    print(f"  trials        {len(loaded.trials)}")
+    print(f"  results       {loaded.results_dir}")
+    return 0

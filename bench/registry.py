@@ -1,0 +1,77 @@
+"""One registry per axis: a name → entry mapping filled by a decorator.
+
+Every axis of bench (losses, regularizers, datasets, metrics, feature extractors, architecture
+families) is a :class:`Registry`.  Unknown names fail with the list of valid names and the closest
+match, so a typo in a suite is an error, never a silent default.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Callable, Generic, Iterator, TypeVar
+
+T = TypeVar("T")
+
+
+class UnknownNameError(KeyError):
+    """Raised for a name that is not registered; the message lists the valid names."""
+
+    def __init__(self, axis: str, name: str, valid: list[str]):
+        self.axis, self.name, self.valid = axis, name, valid
+        close = difflib.get_close_matches(name, valid, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        super().__init__(f"unknown {axis} {name!r}; valid: {', '.join(valid)}.{hint}")
+
+    def __str__(self) -> str:  # KeyError quotes its message otherwise
+        return self.args[0]
+
+
+class Registry(Generic[T]):
+    """A named mapping of entries of one axis (e.g. ``LOSSES``)."""
+
+    def __init__(self, axis: str):
+        self.axis = axis
+        self._entries: dict[str, T] = {}
+        self._aliases: dict[str, str] = {}
+
+    def add(self, name: str, entry: T, *, aliases: tuple[str, ...] = ()) -> T:
+        if name in self._entries or name in self._aliases:
+            raise ValueError(f"{self.axis} {name!r} is registered twice")
+        self._entries[name] = entry
+        for alias in aliases:
+            self._aliases[alias] = name
+        return entry
+
+    def register(self, name: str, *, aliases: tuple[str, ...] = ()) -> Callable[[T], T]:
+        """Decorator form of :meth:`add`."""
+
+        def decorate(entry: T) -> T:
+            return self.add(name, entry, aliases=aliases)
+
+        return decorate
+
+    def canonical(self, name: str) -> str:
+        """The registered name for ``name`` (resolving aliases); raises :class:`UnknownNameError`."""
+        if name in self._entries:
+            return name
+        if name in self._aliases:
+            return self._aliases[name]
+        raise UnknownNameError(self.axis, name, self.names())
+
+    def get(self, name: str) -> T:
+        return self._entries[self.canonical(name)]
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries or name in self._aliases
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def items(self):
+        return self._entries.items()
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,104 @@
+"""Expansion of a suite into its trial grid: architecture × method × optimizer setting × seed.
+
+A trial's id is a hash of its config (everything that changes its numbers: data, architecture,
+loss, regularizer, optimizer, training and evaluation settings, seed), so the same trial always
+gets the same id, across runs and machines.  Suite name, version, resources and results folder
+do not enter the id.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from bench.arch.spec import ArchSpec, content_id
+from bench.data import DATASETS
+from bench.metrics import default_metrics
+from bench.regularizers import REGULARIZERS
+from bench.suite.schema import MethodCfg, Suite
+
+@dataclass(frozen=True)
+class Trial:
+    id: str
+    config: dict
+
+    @property
+    def method(self) -> str:
+        return method_label(self.config["loss"], self.config["regularizer"])
+
+
+def _params_text(params: dict) -> str:
+    text = lambda v: f"{v:g}" if isinstance(v, float) else str(v)  # noqa: E731
+    return "(" + ",".join(f"{k}={text(v)}" for k, v in sorted(params.items())) + ")" if params else ""
+
+
+def method_label(loss: dict, regularizer: dict) -> str:
+    """``loss(params)+regularizer(params)``, e.g. ``ns+none``, ``wgan+gp``, ``ns(label_smoothing=0.1)+r1(weight=1)``."""
+    reg_params = dict(regularizer.get("params", {}))
+    if regularizer["name"] != "none" and regularizer["weight"] != REGULARIZERS.get(regularizer["name"]).default_weight:
+        reg_params["weight"] = regularizer["weight"]
+    if regularizer.get("every", 1) != 1:
+        reg_params["every"] = regularizer["every"]
+    return f"{loss['name']}{_params_text(loss.get('params', {}))}+{regularizer['name']}{_params_text(reg_params)}"
+
+
+def load_architectures(suite: Suite, resolve_path: Callable[[str], Path]) -> list[ArchSpec]:
+    from bench.arch import resolve_architectures
+    from bench.data import sample_shape
+
+    section = suite.architectures.model_dump(exclude_none=True, exclude_defaults=True)
+    if suite.architectures.space is not None:
+        section["seed"] = suite.architectures.seed
+    return resolve_architectures(section, resolve_path, data_shape=sample_shape(suite.dataset.model_dump(exclude_none=True)))
+
+
+def evaluation_config(suite: Suite) -> dict:
+    """The suite's ``evaluation`` section with the defaults filled in (sample count sized for the
+    dataset, default metrics for its kind); unset options are left out."""
+    from bench.metrics.reference import default_num_samples
+
+    ev = suite.evaluation
+    config = ev.model_dump(exclude_none=True)
+    config["num_samples"] = ev.num_samples or default_num_samples(suite.dataset.name)
+    config["metrics"] = list(ev.metrics) if ev.metrics else default_metrics(suite.dataset.kind)
+    return config
+
+
+def method_config(method: MethodCfg) -> tuple[dict, dict]:
+    loss = {"name": method.loss.name, "params": dict(method.loss.params)}
+    reg = method.regularizer
+    regularizer = {"name": reg.name, "weight": float(reg.resolved_weight), "every": reg.every, "params": dict(reg.params)}
+    return loss, regularizer
+
+
+def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
+    """The cross product, in a fixed order (architecture, method, optimizer, seed)."""
+    dataset = suite.dataset.model_dump(exclude_none=True)
+    if DATASETS.get(suite.dataset.name).kind == "image":
+        dataset.setdefault("resolution", DATASETS.get(suite.dataset.name).default_resolution)
+    evaluation = evaluation_config(suite)
+    training = suite.training.model_dump()
+    trials: list[Trial] = []
+    seen: set[str] = set()
+    for spec in architectures:
+        for method in suite.method_list():
+            loss, regularizer = method_config(method)
+            for optimizer in suite.optimizer:
+                for seed in suite.seeds:
+                    config = {
+                        "dataset": dataset,
+                        "arch": spec.to_dict(),
+                        "loss": loss,
+                        "regularizer": regularizer,
+                        "optimizer": optimizer.model_dump(),
+                        "training": training,
+                        "evaluation": evaluation,
+                        "seed": seed,
+                    }
+                    trial = Trial(content_id(config, prefix="t-", length=12), json.loads(json.dumps(config)))
+                    if trial.id not in seen:  # a repeated axis value gives the same trial once
+                        seen.add(trial.id)
+                        trials.append(trial)
+    return trials

@@ -1,0 +1,165 @@
+"""Suite loading: YAML (with ``include:``) → validated :class:`Suite` → resolved architectures
+and trial grid.  Everything is checked before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bench.arch.spec import ArchSpec
+from bench.metrics.evaluate import check_metrics
+from bench.suite.errors import SuiteError, field_path
+from bench.suite.schema import Suite
+
+
+@dataclass
+class LoadedSuite:
+    suite: Suite
+    path: Path
+    architectures: list[ArchSpec]
+    trials: list  # list[bench.suite.grid.Trial]
+    results_dir: Path
+
+
+def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The suite mapping, with ``include: base.yaml`` (relative to the file) merged underneath."""
+    path = Path(path)
+    if not path.is_file():
+        raise SuiteError(path, [("", "file not found")])
+    if path.resolve() in seen:
+        raise SuiteError(path, [("include", "include cycle: " + " -> ".join(str(p) for p in seen + (path,)))])
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise SuiteError(path, [("", f"not valid YAML: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise SuiteError(path, [("", "a suite is a YAML mapping")])
+    include = data.pop("include", None)
+    if include is None:
+        return data
+    bases = include if isinstance(include, list) else [include]
+    merged: dict = {}
+    for base in bases:
+        merged = deep_merge(merged, read_yaml(path.parent / str(base), seen + (path.resolve(),)))
+    return deep_merge(merged, data)
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model that sits at ``loc`` (for 'unknown key' messages)."""
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        inner = field.annotation
+        for candidate in (inner, *getattr(inner, "__args__", ())):
+            for leaf in (candidate, *getattr(candidate, "__args__", ())):
+                if isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                    model = leaf
+                    break
+    return list(model.model_fields)
+
+
+def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_keys(Suite, loc)
+            message = f"unknown key {loc[-1]!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] not in ("missing",) and "input" in err and not isinstance(err["input"], (dict, list)):
+                message += f" (got {err['input']!r})"
+        problems.append((field_path(loc), message))
+    return problems
+
+
+def resolve_path(suite_path: Path, name: str) -> Path:
+    """A path from a suite: absolute; else relative to the suite file; else to the cwd."""
+    candidate = Path(name).expanduser()
+    if candidate.is_absolute():
+        return candidate
+    beside = (suite_path.parent / candidate)
+    return beside if beside.exists() else Path.cwd() / candidate
+
+
+def parse_suite(path: str | Path) -> Suite:
+    path = Path(path)
+    data = read_yaml(path)
+    try:
+        return Suite.model_validate(data)
+    except ValidationError as exc:
+        raise SuiteError(path, validation_problems(exc)) from None
+
+
+def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
+    """Checks that need more than one section, or the file system."""
+    problems: list[tuple[str, str]] = []
+    dataset = suite.dataset
+    if dataset.path is not None and not (dataset.name == "cifar10" and dataset.download):
+        target = resolve_path(path, dataset.path)
+        if not target.exists():
+            hint = ""
+            if dataset.name == "cifar10":
+                from bench.data.images import CIFAR10_HELP
+
+                hint = " " + CIFAR10_HELP
+            problems.append(("dataset.path", f"{dataset.path!r} does not exist (looked in {target}).{hint}"))
+    kind = dataset.kind
+    for i, name in enumerate(suite.evaluation.metrics or []):
+        try:
+            check_metrics([name], kind)
+        except ValueError as exc:
+            problems.append((f"evaluation.metrics[{i}]", f"{exc} (dataset {dataset.name!r} is {kind} data)"))
+    evaluation = suite.evaluation
+    if kind == "image" and evaluation.feature_extractor.startswith("inception"):
+        from bench.metrics.inception import HELP, weights_available
+
+        where = str(resolve_path(path, evaluation.inception_path)) if evaluation.inception_path else None
+        if not weights_available(where):
+            field = "evaluation.inception_path" if where else "evaluation.feature_extractor"
+            problems.append((field, (f"{where} is not a FID Inception file. " if where else "") + HELP))
+    elif evaluation.inception_path or evaluation.resize_mode:
+        problems.append(("evaluation", "`inception_path` and `resize_mode` apply to the inception feature extractor"))
+    return problems
+
+
+def load_suite(path: str | Path, *, results: str | Path | None = None) -> LoadedSuite:
+    """Parse, validate and expand a suite; raise :class:`SuiteError` naming file and field."""
+    from bench.suite.grid import expand_trials, load_architectures
+
+    path = Path(path)
+    suite = parse_suite(path)
+    problems = check_semantics(suite, path)
+    architectures: list[ArchSpec] = []
+    try:
+        architectures = load_architectures(suite, lambda name: resolve_path(path, name))
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        problems.append(("architectures", str(exc).strip("'\"")))
+    if problems:
+        raise SuiteError(path, problems)
+    trials = expand_trials(suite, architectures)
+    results_dir = Path(results) if results is not None else (
+        resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)
+    return LoadedSuite(suite, path, architectures, trials, results_dir)
+
+
+def resolve_results(suite_path: Path, name: str) -> Path:
+    candidate = Path(name).expanduser()
+    return candidate if candidate.is_absolute() else Path.cwd() / candidate
+
+
+__all__: list[Any] = ["LoadedSuite", "load_suite", "parse_suite", "SuiteError"]

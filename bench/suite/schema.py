@@ -1,0 +1,257 @@
+"""The suite schema: one pydantic model per YAML section, unknown keys rejected.
+
+Registry names (datasets, losses, regularizers, metrics) are checked here, so a typo fails at
+the edge with the list of valid names.  Paths are checked by :mod:`bench.suite.load`, which
+knows the suite file's directory.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bench.data import DATASETS
+from bench.losses import LOSSES
+from bench.methods import check_params, pair_problem
+from bench.regularizers import REGULARIZERS
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _registered(registry, name: str) -> str:
+    try:
+        return registry.canonical(name)
+    except KeyError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _named(value: Any) -> Any:
+    """Shorthand: a bare string ``ns`` means ``{name: ns}``."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+class DatasetCfg(Section):
+    name: str
+    resolution: Optional[int] = Field(None, ge=4, le=1024)
+    path: Optional[str] = None
+    download: bool = False
+    channels: Optional[Literal[1, 3]] = None
+    train: Optional[bool] = None
+    size: Optional[int] = Field(None, ge=100)
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        return _registered(DATASETS, name)
+
+    @model_validator(mode="after")
+    def _fits(self):
+        entry = DATASETS.get(self.name)
+        if entry.needs_path and not self.path:
+            raise ValueError(f"dataset {self.name!r} needs `path:` ({entry.description})")
+        if entry.kind == "points" and self.resolution is not None:
+            raise ValueError(f"dataset {self.name!r} is 2-D points: `resolution` does not apply")
+        if self.download and self.name != "cifar10":
+            raise ValueError("`download` applies to cifar10 only")
+        if self.channels is not None and self.name != "image-folder":
+            raise ValueError("`channels` applies to image-folder only")
+        if self.size is not None and entry.kind != "points":
+            raise ValueError("`size` applies to the 2-D mixtures only")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return DATASETS.get(self.name).kind
+
+    def loader_args(self) -> dict:
+        entry = DATASETS.get(self.name)
+        args = self.model_dump(exclude_none=True, exclude={"download"} if self.name != "cifar10" else set())
+        if entry.kind == "image" and "resolution" not in args:
+            args["resolution"] = entry.default_resolution
+        return args
+
+
+class ArchitecturesCfg(Section):
+    """Either a frozen catalogue (``catalogue``, optional ``ids`` or ``first``) or a sample from a
+    declared space (``space``, ``n``, ``seed``, optional ``knobs`` overriding choices)."""
+
+    catalogue: Optional[str] = None
+    ids: Optional[list[str]] = None
+    first: Optional[int] = Field(None, ge=1)
+    space: Optional[str] = None
+    n: Optional[int] = Field(None, ge=1)
+    seed: int = 0
+    knobs: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.catalogue is None) == (self.space is None):
+            raise ValueError("give exactly one of `catalogue` (a JSON-lines file) or `space` (with `n`, `seed`)")
+        if self.catalogue is not None and (self.n is not None or self.knobs):
+            raise ValueError("`n` and `knobs` apply to `space`, not to `catalogue`")
+        if self.space is not None and (self.ids is not None or self.first is not None):
+            raise ValueError("`ids` and `first` apply to `catalogue`, not to `space`")
+        if self.space is not None and self.n is None:
+            raise ValueError("`space` needs `n`, the number of architectures to sample")
+        return self
+
+
+class LossCfg(Section):
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        return _registered(LOSSES, name)
+
+    @model_validator(mode="after")
+    def _params_ok(self):
+        check_params("loss", self.name, self.params)
+        return self
+
+
+class RegularizerCfg(Section):
+    name: str
+    weight: Optional[float] = Field(None, ge=0)
+    every: int = Field(1, ge=1)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        return _registered(REGULARIZERS, name)
+
+    @model_validator(mode="after")
+    def _params_ok(self):
+        check_params("regularizer", self.name, self.params)
+        return self
+
+    @property
+    def resolved_weight(self) -> float:
+        return REGULARIZERS.get(self.name).default_weight if self.weight is None else self.weight
+
+
+class MethodCfg(Section):
+    loss: LossCfg
+    regularizer: RegularizerCfg = RegularizerCfg(name="none")
+
+    _shorthand = field_validator("loss", "regularizer", mode="before")(lambda v: _named(v))
+
+    @model_validator(mode="after")
+    def _pair_ok(self):
+        problem = pair_problem(self.loss.name, self.regularizer.name)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class OptimizerCfg(Section):
+    name: Literal["adam", "rmsprop"] = "adam"
+    lr_g: float = Field(2e-4, gt=0)
+    lr_d: float = Field(2e-4, gt=0)
+    beta1: float = Field(0.5, ge=0, lt=1)
+    beta2: float = Field(0.999, ge=0, lt=1)
+    n_disc: int = Field(1, ge=1)
+    n_gen: int = Field(1, ge=1)
+
+
+class TrainingCfg(Section):
+    steps: int = Field(..., ge=1, description="generator updates")
+    batch_size: int = Field(64, ge=1)
+    ema: float = Field(0.0, ge=0, lt=1, description="EMA decay of G's weights; 0 disables")
+    log_every: int = Field(100, ge=1)
+    divergence_threshold: float = Field(1e6, gt=0, description="|loss| above this counts as diverged")
+    checkpoint_every: Optional[int] = Field(None, ge=1, description="G steps between checkpoints; default: every evaluation")
+
+
+class EvaluationCfg(Section):
+    every: int = Field(..., ge=1)
+    num_samples: Optional[int] = Field(None, ge=10, description="generated samples per evaluation; default sized for the dataset")
+    num_real: Optional[int] = Field(None, ge=10, description="real samples of the cached statistics")
+    metrics: Optional[list[str]] = None
+    feature_extractor: str = Field("auto", description="auto | classifier[:<dataset>] | inception[:fid-helper|:clean-fid]")
+    inception_path: Optional[str] = Field(None, description="a FID Inception TorchScript file (clean-fid's inception-2015-12-05.pt)")
+    resize_mode: Optional[Literal["tf-bilinear", "clean"]] = None
+    prdc_k: Optional[int] = Field(None, ge=1, description="k of the k-NN manifolds (precision/recall/density/coverage)")
+
+
+class ResourcesCfg(Section):
+    cpu: float = Field(1.0, gt=0)
+    gpu: float = Field(0.0, ge=0)
+    max_concurrent: Optional[int] = Field(None, ge=1)
+
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class Suite(Section):
+    name: str
+    version: str
+    description: str = ""
+    dataset: DatasetCfg
+    architectures: ArchitecturesCfg
+    losses: Optional[list[LossCfg]] = None
+    regularizers: Optional[list[RegularizerCfg]] = None
+    methods: Optional[list[MethodCfg]] = None
+    optimizer: list[OptimizerCfg] = Field(default_factory=lambda: [OptimizerCfg()], min_length=1)
+    training: TrainingCfg
+    evaluation: EvaluationCfg
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    resources: ResourcesCfg = ResourcesCfg()
+    retries: int = Field(2, ge=0, description="retries of a trial that raises before it is recorded as error")
+    results: Optional[str] = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, name: str) -> str:
+        if not NAME_PATTERN.match(name):
+            raise ValueError("use letters, digits, '_', '.', '-' (it names the results folder)")
+        return name
+
+    @field_validator("optimizer", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    @field_validator("losses", "regularizers", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return [_named(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("seeds")
+    @classmethod
+    def _unique_seeds(cls, seeds: list[int]) -> list[int]:
+        if len(set(seeds)) != len(seeds):
+            raise ValueError(f"seeds repeat: {seeds}")
+        return seeds
+
+    @model_validator(mode="after")
+    def _methods_given_once(self):
+        if self.methods is not None and (self.losses is not None or self.regularizers is not None):
+            raise ValueError("give either `methods` or `losses` (× `regularizers`), not both")
+        if self.methods is None and not self.losses:
+            raise ValueError("give `losses` (and optionally `regularizers`) or `methods`")
+        if self.methods is None:
+            problems = {pair_problem(loss.name, reg.name) for loss in self.losses for reg in self.regularizers or []}
+            problems.discard(None)
+            if problems:
+                raise ValueError("losses × regularizers has pairs that make no sense: " + "; ".join(sorted(problems))
+                                 + ". Use `methods:` to list the pairs you want")
+        return self
+
+    def method_list(self) -> list[MethodCfg]:
+        if self.methods is not None:
+            return list(self.methods)
+        regs = self.regularizers or [RegularizerCfg(name="none")]
+        return [MethodCfg(loss=loss, regularizer=reg) for loss in self.losses for reg in regs]
+

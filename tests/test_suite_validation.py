@@ -1,0 +1,116 @@
+"""Suite validation at the edge: good suites expand, bad ones name the file and field, exit 2,
+and write nothing."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+
+import pytest
+
+from bench.suite import SuiteError, load_suite
+
+
+@pytest.fixture
+def good(mlp_catalogue, tmp_path):
+    return {
+        "name": "tiny",
+        "version": 1,
+        "dataset": {"name": "ring8"},
+        "architectures": {"catalogue": str(mlp_catalogue)},
+        "losses": ["ns", {"name": "hinge"}],
+        "regularizers": ["none", {"name": "gp", "weight": 1}],
+        "optimizer": [{"lr_g": 1e-3, "lr_d": 1e-3}, {"lr_g": 2e-4, "lr_d": 4e-4, "n_disc": 2}],
+        "training": {"steps": 10, "batch_size": 8},
+        "evaluation": {"every": 5},
+        "seeds": [0, 1],
+        "results": str(tmp_path / "out"),
+    }
+
+
+def problems_of(write_suite, mapping) -> list[tuple[str, str]]:
+    with pytest.raises(SuiteError) as info:
+        load_suite(write_suite(mapping))
+    return info.value.problems
+
+
+def test_good_suite_expands_to_the_cross_product(write_suite, good):
+    loaded = load_suite(write_suite(good))
+    assert len(loaded.trials) == 1 * 2 * 2 * 2 * 2  # archs × losses × regularizers × optimizers × seeds
+    assert len({t.id for t in loaded.trials}) == len(loaded.trials)
+    methods = {t.method for t in loaded.trials}
+    assert methods == {"ns+none", "ns+gp(weight=1)", "hinge+none", "hinge+gp(weight=1)"}
+    assert loaded.trials[0].config["evaluation"]["metrics"] == ["modes", "hq_fraction", "mode_kl"]
+
+
+def test_trial_ids_are_stable_and_follow_the_config(write_suite, good):
+    first = [t.id for t in load_suite(write_suite(good)).trials]
+    again = [t.id for t in load_suite(write_suite(good, "again.yaml")).trials]
+    assert first == again
+    renamed = dict(good, name="other", version="7")  # name/version do not change the numbers
+    assert [t.id for t in load_suite(write_suite(renamed, "renamed.yaml")).trials] == first
+    changed = copy.deepcopy(good)
+    changed["training"]["steps"] = 11
+    assert not set(first) & {t.id for t in load_suite(write_suite(changed, "changed.yaml")).trials}
+
+
+def test_methods_list_instead_of_cross_product(write_suite, good):
+    mapping = {k: v for k, v in good.items() if k not in ("losses", "regularizers")}
+    mapping["methods"] = [{"loss": "ns"}, {"loss": "wgan", "regularizer": {"name": "gp", "weight": 10}}]
+    loaded = load_suite(write_suite(mapping))
+    assert {t.method for t in loaded.trials} == {"ns+none", "wgan+gp"}
+
+
+def test_include_merges_a_base_suite(write_suite, good):
+    write_suite({k: v for k, v in good.items() if k != "name"}, "base.yaml")
+    path = write_suite({"include": "base.yaml", "name": "child", "seeds": [5]}, "child.yaml")
+    loaded = load_suite(path)
+    assert loaded.suite.name == "child" and {t.config["seed"] for t in loaded.trials} == {5}
+
+
+@pytest.mark.parametrize(
+    "mutate, field, words",
+    [
+        (lambda m: m["training"].update(stepz=3), "training.stepz", ["unknown key 'stepz'", "steps"]),
+        (lambda m: m.update(losses=["ns", "nsgann"]), "losses[1].name", ["unknown loss 'nsgann'", "hinge", "wgan"]),
+        (lambda m: m.update(regularizers=[{"name": "gpp"}]), "regularizers[0].name", ["unknown regularizer", "gp"]),
+        (lambda m: m["training"].update(steps="many"), "training.steps", ["integer", "'many'"]),
+        (lambda m: m["optimizer"][0].update(lr_g=-1), "optimizer[0].lr_g", ["greater than 0"]),
+        (lambda m: m.update(dataset={"name": "cifar"}), "dataset.name", ["unknown dataset 'cifar'", "cifar10"]),
+        (lambda m: m.update(dataset={"name": "cifar10", "path": "/nonexistent/cifar"}), "dataset.path", ["does not exist", "cifar-10-batches-py"]),
+        (lambda m: m.update(architectures={"catalogue": "missing.jsonl"}), "architectures", ["missing.jsonl", "does not exist"]),
+        (lambda m: m["evaluation"].update(metrics=["fid"]), "evaluation.metrics[0]", ["'fid' not available for points data", "modes, hq_fraction"]),
+        (lambda m: m.update(seeds=[1, 1]), "seeds", ["repeat"]),
+        (lambda m: m.pop("training"), "training", ["Field required"]),
+        (lambda m: m.update(losses=[{"name": "ns", "params": {"label_smooth": 0.1}}]), "losses[0]",
+         ["no parameter 'label_smooth'", "label_smoothing"]),
+        (lambda m: m.update(losses=["mmd"], regularizers=["gp"]), "", ["gradient penalty", "methods"]),
+    ],
+)
+def test_bad_suites_name_the_field(write_suite, good, mutate, field, words):
+    mapping = copy.deepcopy(good)
+    mutate(mapping)
+    problems = problems_of(write_suite, mapping)
+    fields = [f for f, _ in problems]
+    assert field in fields, problems
+    message = dict(problems)[field]
+    for word in words:
+        assert word in message, (word, message)
+
+
+def test_cli_exits_2_names_file_and_writes_nothing(write_suite, good, tmp_path):
+    mapping = copy.deepcopy(good)
+    mapping["losses"] = ["ns", "hingee"]
+    path = write_suite(mapping, "broken.yaml")
+    for command in ("validate", "run"):
+        proc = subprocess.run([sys.executable, "-m", "bench.cli.main", command, str(path)], capture_output=True, text=True)
+        assert proc.returncode == 2, proc.stderr
+        assert str(path) in proc.stderr and "losses[1].name" in proc.stderr and "did you mean 'hinge'" in proc.stderr.lower()
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_validate_prints_the_trial_count(write_suite, good):
+    proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "validate", str(write_suite(good))], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "trials        16" in proc.stdout
