@@ -1,0 +1,67 @@
+"""The :class:`Loss` record and the ``LOSSES`` registry.
+
+A loss is two pure functions of D's outputs with keyword-only arguments,
+``discriminator(*, d_real, d_fake, **params)`` and ``generator(*, d_real, d_fake, **params)``,
+each returning a scalar tensor to *minimise*.  Both functions of one loss accept the same
+parameter names (the generator ignores discriminator-only ones such as ``label_smoothing``), so
+the trainer passes the suite's ``params`` dict unchanged to both.
+
+``d_real``/``d_fake`` have shape ``(B,)`` for ``d_output="logit"`` and ``(B, k)`` for
+``d_output="embedding"`` (the MMD family; ``k = output_dim(params)``).  In the generator step
+``d_real`` is ``None`` unless ``g_needs_real`` (relativistic and MMD losses), so the trainer can
+skip a forward pass of D on real data where it is not needed.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import torch
+
+from bench.registry import Registry
+
+LossFn = Callable[..., torch.Tensor]
+
+# Keyword arguments every loss function takes that are data, not parameters.
+DATA_ARGS = ("d_real", "d_fake")
+
+
+def keyword_params(fn: Callable, exclude: tuple[str, ...]) -> tuple[str, ...]:
+    """Names of ``fn``'s keyword parameters other than ``exclude``, in signature order."""
+    return tuple(
+        name
+        for name, p in inspect.signature(fn).parameters.items()
+        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and name not in exclude
+    )
+
+
+@dataclass(frozen=True)
+class Loss:
+    discriminator: LossFn
+    generator: LossFn
+    formula: str
+    paper: str
+    d_output: str = "logit"  # "logit": D returns (B,); "embedding": D returns (B, k)
+    g_needs_real: bool = False
+    validate: Optional[Callable[[dict], None]] = None  # value checks; raises ValueError
+
+    def output_dim(self, params: dict) -> int:
+        """Size of D's output this loss needs: 1 for a logit, ``embedding_dim`` (default 16) else."""
+        return 1 if self.d_output == "logit" else int(params.get("embedding_dim", 16))
+
+    def param_names(self) -> tuple[str, ...]:
+        """The parameter names a suite may set for this loss (read from the D function's signature)."""
+        return keyword_params(self.discriminator, DATA_ARGS)
+
+
+LOSSES: Registry[Loss] = Registry("loss")
+
+
+def check_probability(params: dict, name: str, low: float = 0.0, high: float = 1.0) -> None:
+    """Raise ValueError unless ``low <= params[name] < high`` (when present)."""
+    if name in params:
+        value = params[name]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not (low <= value < high):
+            raise ValueError(f"parameter {name!r} must be a number in [{low}, {high}); got {value!r}")

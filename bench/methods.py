@@ -1,0 +1,69 @@
+"""Checks on methods (loss × regularizer with parameters) for the suite validator.
+
+- :func:`accepted_params` lists the parameter names an entry takes (read from its functions'
+  signatures, so the list can never drift from the code);
+- :func:`check_params` raises ``ValueError`` naming a bad parameter and the valid ones, or a bad
+  value (e.g. ``label_smoothing: 1.5``);
+- :func:`pair_problem` says why a loss/regularizer pair makes no sense, or returns ``None``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from bench.losses import LOSSES
+from bench.regularizers import REGULARIZERS
+
+KINDS = {"loss": LOSSES, "regularizer": REGULARIZERS}
+
+
+def _entry(kind: str, name: str):
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {sorted(KINDS)}; got {kind!r}")
+    return KINDS[kind].get(name)  # UnknownNameError (a KeyError) lists the valid names
+
+
+def accepted_params(kind: str, name: str) -> tuple[str, ...]:
+    """Parameter names a suite may set for the loss or regularizer ``name``."""
+    return _entry(kind, name).param_names()
+
+
+def check_params(kind: str, name: str, params: Optional[dict]) -> None:
+    """Raise ``ValueError`` if ``params`` has a name ``kind``/``name`` does not accept, or a bad value.
+
+    ``kind`` is ``"loss"`` or ``"regularizer"``; an unknown ``name`` raises
+    :class:`bench.registry.UnknownNameError` listing the valid names.
+    """
+    entry = _entry(kind, name)
+    params = dict(params or {})
+    valid = entry.param_names()
+    for key in params:
+        if key not in valid:
+            listing = ", ".join(valid) if valid else "none"
+            raise ValueError(f"{kind} {name!r} has no parameter {key!r}; valid parameters: {listing}")
+    if entry.validate is not None:
+        try:
+            entry.validate(params)
+        except ValueError as err:
+            raise ValueError(f"{kind} {name!r}: {err}") from None
+
+
+def pair_problem(loss_name: str, reg_name: str) -> Optional[str]:
+    """Why ``loss_name`` with ``reg_name`` makes no sense, or ``None`` if the pair is fine.
+
+    Rejected: gradient penalties (gp, gp_one_sided, dragan, r1, r2) with the MMD losses, whose D
+    returns a k-dim embedding.  The penalties are defined on a scalar D(x); for MMD-GAN the
+    meaningful gradient constraint is on the kernel witness function, which depends on the loss's
+    kernel and batch (Bińkowski et al. 2018) — and penalties never see the loss.
+    ``clip`` (what Li et al. 2017 used), ``cr`` and ``none`` work with every loss.
+    """
+    loss_key, reg_key = LOSSES.canonical(loss_name), REGULARIZERS.canonical(reg_name)
+    loss, reg = LOSSES.get(loss_key), REGULARIZERS.get(reg_key)
+    if loss.d_output not in reg.d_outputs:
+        fits = [n for n, r in REGULARIZERS.items() if loss.d_output in r.d_outputs]
+        return (
+            f"regularizer {reg_key!r} is a gradient penalty on a scalar D output, but loss {loss_key!r} "
+            f"makes D return an {loss.d_output} (B, k); use one of {', '.join(fits)} with {loss_key!r} "
+            "(or spectral normalization of D, d_norm: sn)"
+        )
+    return None
