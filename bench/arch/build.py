@@ -1,0 +1,57 @@
+"""Turning a spec into modules: ``build_pair``, ``sample_latent`` and parameter counts."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from bench.arch.counting import closed_form_counts
+from bench.arch.family import FAMILIES, validate_spec
+from bench.arch.spec import ArchSpec
+
+
+def build_pair(spec: ArchSpec, data_shape: tuple, d_out_dim: int, seed: int) -> tuple[nn.Module, nn.Module]:
+    """G and D for ``spec`` on data of ``data_shape`` ((C, H, W) images or (2,) points).
+
+    G maps z (B, z_dim) to (B, *data_shape) (tanh for images, linear for points); D maps data to
+    (B,) when ``d_out_dim == 1`` else (B, d_out_dim).  The same (spec, data_shape, seed) always
+    gives the same initial weights: torch's CPU generator is seeded inside a forked RNG state.
+    """
+    validate_spec(spec)
+    family = FAMILIES.get(spec.family)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        generator = family.generator(spec, tuple(data_shape))
+        discriminator = family.discriminator(spec, tuple(data_shape), d_out_dim)
+    return generator, discriminator
+
+
+def param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[int, int]:
+    """(trainable parameters of G, of D) at ``data_shape``: closed-form for ``conv`` and ``mlp``
+    (``bench.arch.counting``, microseconds, so the sampler can budget thousands of candidates),
+    otherwise counted on modules built on the meta device (no memory, no initialization)."""
+    validate_spec(spec)
+    if spec.family in ("conv", "mlp"):
+        return closed_form_counts(spec.family, spec.knobs, spec.z_dim, tuple(data_shape), d_out_dim)
+    return module_param_counts(spec, data_shape, d_out_dim)
+
+
+def module_param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[int, int]:
+    """(G, D) trainable parameter counts of modules built on the meta device."""
+    family = FAMILIES.get(spec.family)
+    # Spectral norm adds buffers (u, v), not parameters, and its power iteration is slow on the
+    # meta device: count the same network without it.
+    knobs = {name: ("none" if value == "sn" else value) for name, value in spec.knobs.items()}
+    spec = ArchSpec(spec.family, knobs, spec.z_dim, spec.prior)
+    with torch.device("meta"):
+        generator = family.generator(spec, tuple(data_shape))
+        discriminator = family.discriminator(spec, tuple(data_shape), d_out_dim)
+    count = lambda module: sum(p.numel() for p in module.parameters() if p.requires_grad)  # noqa: E731
+    return count(generator), count(discriminator)
+
+
+def sample_latent(spec: ArchSpec, batch: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
+    """z ~ N(0, I) or U[−1, 1]^z_dim, per the spec's prior; shape (batch, z_dim)."""
+    if spec.prior == "uniform":
+        return torch.rand(batch, spec.z_dim, device=device, generator=generator) * 2 - 1
+    return torch.randn(batch, spec.z_dim, device=device, generator=generator)

@@ -1,0 +1,68 @@
+"""MLP family, for low-dimensional data (2-D Gaussian mixtures) and flattened images.
+
+G: z → depth × [linear(width) → norm → act] → linear → data (points: linear output; images:
+   reshaped to (C, H, W) and squashed by tanh into [−1, 1], like WGAN-GP's "4-layer 512-dim ReLU
+   MLP generator", Gulrajani et al. 2017 §5.2).
+D: x.flatten → depth × [linear(width) → norm → act] → linear → (B,) logit or (B, k) embedding.
+``norm: sn`` wraps every linear layer of that network in spectral normalization (Miyato 2018).
+"""
+
+from __future__ import annotations
+
+import math
+
+from torch import nn
+
+from bench.arch.knobs import Domain
+from bench.arch.layers import ACTIVATIONS, NORMS_1D, make_activation, norm_1d, weight_wrapper
+
+MLP_DEFAULTS = {
+    "g_width": 128, "g_depth": 3, "d_width": 128, "d_depth": 3,
+    "g_act": "relu", "d_act": "lrelu", "g_norm": "none", "d_norm": "none",
+}
+
+MLP_DOMAINS = {
+    "g_width": Domain.integer(1, 4096, "hidden units per layer of G"),
+    "d_width": Domain.integer(1, 4096, "hidden units per layer of D"),
+    "g_depth": Domain.integer(0, 32, "hidden layers of G"),
+    "d_depth": Domain.integer(0, 32, "hidden layers of D"),
+    "g_act": Domain.choice(ACTIVATIONS.names(), "nonlinearity of G"),
+    "d_act": Domain.choice(ACTIVATIONS.names(), "nonlinearity of D"),
+    "g_norm": Domain.choice(NORMS_1D.names(), "normalization in G"),
+    "d_norm": Domain.choice(NORMS_1D.names(), "normalization in D (sn: spectral norm of every layer)"),
+}
+
+
+def _mlp(n_in: int, n_out: int, width: int, depth: int, act: str, norm: str) -> nn.Sequential:
+    wrap = weight_wrapper(norm)
+    layers: list[nn.Module] = []
+    size = n_in
+    for _ in range(depth):
+        layers += [wrap(nn.Linear(size, width)), norm_1d(norm, width), make_activation(act)]
+        size = width
+    layers.append(wrap(nn.Linear(size, n_out)))
+    return nn.Sequential(*layers)
+
+
+class MLPGenerator(nn.Module):
+    def __init__(self, spec, data_shape: tuple[int, ...]):
+        super().__init__()
+        k = {**MLP_DEFAULTS, **spec.knobs}
+        self.data_shape = tuple(data_shape)
+        self.net = _mlp(spec.z_dim, math.prod(data_shape), k["g_width"], k["g_depth"], k["g_act"], k["g_norm"])
+        self.squash = nn.Tanh() if len(self.data_shape) == 3 else nn.Identity()
+
+    def forward(self, z):
+        return self.squash(self.net(z).view(z.shape[0], *self.data_shape))
+
+
+class MLPDiscriminator(nn.Module):
+    def __init__(self, spec, data_shape: tuple[int, ...], out_dim: int):
+        super().__init__()
+        k = {**MLP_DEFAULTS, **spec.knobs}
+        self.out_dim = out_dim
+        self.net = _mlp(math.prod(data_shape), out_dim, k["d_width"], k["d_depth"], k["d_act"], k["d_norm"])
+
+    def forward(self, x):
+        out = self.net(x.flatten(1))
+        return out.squeeze(1) if self.out_dim == 1 else out

@@ -1,0 +1,92 @@
+"""Readable summaries of specs: one line per catalogue entry, or the layer-by-layer plan of one.
+
+Layer plans are traced on the meta device (shapes only, no memory, no weights), so a summary of
+a large architecture is instant and needs no accelerator.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils import parametrize
+
+from bench.arch.blocks import ResidualBlock, ResidualDown, ResidualUp
+from bench.arch.build import param_counts
+from bench.arch.family import FAMILIES, full_knobs
+from bench.arch.spec import ArchSpec
+
+SHORT_KNOBS = {
+    "conv": ("g_filters", "d_filters", "g_extra_layers", "d_extra_layers", "g_norm", "d_norm", "g_act", "d_act",
+             "g_kernel", "d_kernel", "g_upsample", "d_downsample", "g_block", "d_block"),
+    "mlp": ("g_width", "d_width", "g_depth", "d_depth", "g_norm", "d_norm", "g_act", "d_act"),
+}
+
+
+def _millions(count: int) -> str:
+    return f"{count / 1e6:.2f}M"
+
+
+def one_line(spec: ArchSpec, data_shape: tuple) -> str:
+    """``id  G 1.23M  D 0.45M  z=128 normal  g_filters=64 …`` for a catalogue listing."""
+    g, d = param_counts(spec, data_shape)
+    knobs = full_knobs(spec)
+    keys = SHORT_KNOBS.get(spec.family, tuple(sorted(knobs)))
+    text = " ".join(f"{key}={knobs[key]}" for key in keys if key in knobs)
+    return f"{spec.id}  G {_millions(g)}  D {_millions(d)}  z={spec.z_dim} {spec.prior}  {text}"
+
+
+def describe_module(module: nn.Module) -> str:
+    """A short, readable name of one layer, e.g. ``ConvTranspose2d 256→128 k5 s2 +SN``."""
+    sn = " +SN" if parametrize.is_parametrized(module) else ""
+    if isinstance(module, ResidualUp):
+        return f"ResidualUp {module.skip[1].in_channels}→{module.skip[1].out_channels}"
+    if isinstance(module, ResidualDown):
+        return f"ResidualDown {module.skip[0].in_channels}→{module.skip[0].out_channels}"
+    if isinstance(module, ResidualBlock):
+        convs = [m for m in module.main if isinstance(m, nn.Conv2d)]
+        return f"ResidualBlock {convs[0].in_channels} ×{len(convs)} conv"
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        kind = type(module).__name__.replace("Parametrized", "")
+        return f"{kind} {module.in_channels}→{module.out_channels} k{module.kernel_size[0]} s{module.stride[0]}{sn}"
+    if isinstance(module, nn.Linear):
+        return f"Linear {module.in_features}→{module.out_features}{sn}"
+    if isinstance(module, nn.Sequential):
+        return " + ".join(describe_module(m) for m in module)
+    if isinstance(module, nn.Upsample):
+        return f"Upsample ×2 {module.mode}"
+    return type(module).__name__
+
+
+def _trace(steps: list[tuple[str, nn.Module]], x: torch.Tensor) -> list[str]:
+    lines = []
+    for label, module in steps:
+        x = module(x)
+        lines.append(f"    {label:<48} → {tuple(x.shape[1:])}")
+    return lines
+
+
+def layer_plan(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> str:
+    """The spec's header, knobs, parameter counts and both networks layer by layer with shapes."""
+    family = FAMILIES.get(spec.family)
+    g_params, d_params = param_counts(spec, data_shape, d_out_dim)
+    lines = [f"{spec.id}  family={spec.family}  z_dim={spec.z_dim}  prior={spec.prior}  data={tuple(data_shape)}",
+             f"  parameters: G {g_params:,}  D {d_params:,}",
+             "  knobs: " + ", ".join(f"{k}={v}" for k, v in sorted(full_knobs(spec).items()))]
+    with torch.device("meta"), torch.no_grad():
+        generator = family.generator(spec, tuple(data_shape)).eval()
+        discriminator = family.discriminator(spec, tuple(data_shape), d_out_dim).eval()
+        z = torch.empty(2, spec.z_dim)
+        if spec.family == "conv":
+            g_steps = [(describe_module(generator.project), generator.project),
+                       ("reshape", lambda h: h.view(h.shape[0], *generator.start))]
+            g_steps += [(describe_module(m), m) for m in generator.body]
+            d_steps = [(describe_module(m), m) for m in discriminator.body]
+            d_steps += [("flatten", lambda h: h.flatten(1)), (describe_module(discriminator.head), discriminator.head)]
+        else:
+            g_steps = [(describe_module(m), m) for m in generator.net]
+            g_steps += [("reshape", lambda h: h.view(h.shape[0], *data_shape)),
+                        (describe_module(generator.squash), generator.squash)]
+            d_steps = [("flatten", lambda h: h.flatten(1))] + [(describe_module(m), m) for m in discriminator.net]
+        lines += ["  G:"] + _trace(g_steps, z)
+        lines += ["  D:"] + _trace(d_steps, torch.empty(2, *data_shape))
+    return "\n".join(lines)
