@@ -1,0 +1,36 @@
+"""Metrics: one registry of name → :class:`Metric`.
+
+A metric is a function of an :class:`~bench.metrics.context.EvalContext` (generated samples, the
+cached real-data reference, features computed lazily and shared between metrics) returning a
+float.  Registration says whether higher is better and which data kind it applies to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from bench.registry import Registry
+
+
+@dataclass(frozen=True)
+class Metric:
+    compute: Callable[..., float]
+    higher_is_better: bool
+    data_kind: str  # "image" or "points"
+    description: str
+    reference: str
+
+
+METRICS: Registry[Metric] = Registry("metric")
+
+# Importing the modules fills the registry.
+from bench.metrics import image as _image  # noqa: E402,F401
+from bench.metrics import mixture as _mixture  # noqa: E402,F401
+
+
+def default_metrics(data_kind: str) -> list[str]:
+    """The metrics a suite gets when it lists none (see :data:`bench.metrics.evaluate.DEFAULT_METRICS`)."""
+    from bench.metrics.evaluate import DEFAULT_METRICS
+
+    return list(DEFAULT_METRICS[data_kind])

