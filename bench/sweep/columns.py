@@ -1,0 +1,49 @@
+"""The config columns every result row of a trial carries (the flattened trial config)."""
+
+from __future__ import annotations
+
+import socket
+
+from bench.arch import arch_columns
+from bench.arch.spec import ArchSpec, canonical_json
+from bench.losses import LOSSES
+from bench.suite.grid import method_label
+
+
+def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: str, data_shape: tuple) -> dict:
+    arch, opt, reg = config["arch"], config["optimizer"], config["regularizer"]
+    dataset = config["dataset"]
+    columns = {
+        "trial_id": trial_id,
+        "suite": suite,
+        "suite_version": suite_version,
+        "dataset": dataset["name"],
+        "resolution": int(dataset.get("resolution", 0)),
+        "arch_id": ArchSpec.from_dict(arch).id,
+        "arch_family": arch["family"],
+        "loss": config["loss"]["name"],
+        "loss_params": canonical_json(config["loss"].get("params", {})),
+        "regularizer": reg["name"],
+        "reg_weight": float(reg["weight"]),
+        "reg_every": int(reg.get("every", 1)),
+        "reg_params": canonical_json(reg.get("params", {})),
+        "method": method_label(config["loss"], reg),
+        "optimizer": opt["name"],
+        "lr_g": float(opt["lr_g"]),
+        "lr_d": float(opt["lr_d"]),
+        "beta1": float(opt["beta1"]) if opt["name"] == "adam" else float("nan"),
+        "beta2": float(opt["beta2"]),
+        "n_disc": int(opt["n_disc"]),
+        "n_gen": int(opt["n_gen"]),
+        "batch_size": int(config["training"]["batch_size"]),
+        "z_dim": int(arch["z_dim"]),
+        "prior": arch["prior"],
+        "seed": int(config["seed"]),
+        "steps": int(config["training"]["steps"]),
+        "num_samples": int(config["evaluation"]["num_samples"]),
+        "config_json": canonical_json(config),
+        "host": socket.gethostname(),
+    }
+    d_out_dim = LOSSES.get(config["loss"]["name"]).output_dim(config["loss"].get("params", {}))
+    columns.update(arch_columns(ArchSpec.from_dict(arch), data_shape, d_out_dim))
+    return columns

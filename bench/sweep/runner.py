@@ -1,0 +1,143 @@
+"""The driver: from a loaded suite to a finished (or resumed) Ray Tune sweep.
+
+Results folder layout::
+
+    <results>/suite.yaml     the suite as run (resolved, with includes merged)
+    <results>/grid.json      the trial grid: [{"trial_id", "method", "config"}, ...]
+    <results>/rows/          Parquet rows, one file per trial (see bench.store)
+    <results>/tune/          Ray Tune's experiment state and trial checkpoints
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bench.suite import LoadedSuite
+from bench.suite.load import resolve_path
+
+GRID_FILE = "grid.json"
+TUNE_DIR = "tune"
+
+
+class SweepConflict(Exception):
+    """The results folder holds a different sweep."""
+
+
+@dataclass
+class SweepOutcome:
+    results_dir: Path
+    total: int
+    counts: dict  # status → number of trials
+
+
+def grid_records(loaded: LoadedSuite) -> list[dict]:
+    return [{"trial_id": t.id, "method": t.method, "config": t.config} for t in loaded.trials]
+
+
+def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
+    """Create the folder (or check it holds this grid).  Returns True when resuming."""
+    results = loaded.results_dir
+    grid_path = results / GRID_FILE
+    if restart and results.exists():
+        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries"):
+            target = results / name
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    resuming = grid_path.exists()
+    if resuming:
+        old = {r["trial_id"] for r in json.loads(grid_path.read_text())}
+        new = {t.id for t in loaded.trials}
+        if old != new:
+            raise SweepConflict(
+                f"{results} holds a sweep with a different trial grid ({len(old - new)} trials only there, "
+                f"{len(new - old)} only in {loaded.path}). Use --restart to start over there, or --results DIR.")
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "suite.yaml").write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False))
+    grid_path.write_text(json.dumps(grid_records(loaded), indent=1))
+    return resuming
+
+
+def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool = False,
+              max_concurrent: int | None = None, num_cpus: int | None = None, cache_dir: str | None = None) -> SweepOutcome:
+    os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")  # experiment state saved often, for resume
+    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
+    os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
+    import ray
+    from ray import tune
+
+    from bench.data import load_dataset
+    from bench.metrics.reference import build_reference
+    from bench.suite.grid import evaluation_config
+    from bench.sweep.progress import ProgressPrinter
+    from bench.sweep.provenance import git_commit
+    from bench.sweep.trainable import train_trial
+
+    loaded.results_dir = loaded.results_dir.resolve()
+    suite = loaded.suite
+    resuming = prepare_results_dir(loaded, restart=restart)
+    dataset_args = suite.dataset.loader_args()
+    if "path" in dataset_args:
+        dataset_args["path"] = str(resolve_path(loaded.path, dataset_args["path"]).resolve())
+    print(f"bench: {len(loaded.trials)} trials of suite {suite.name!r} v{suite.version} -> {loaded.results_dir}"
+          + (" (resuming)" if resuming else ""), flush=True)
+    dataset = load_dataset(dataset_args)
+    print(f"bench: real-data reference for {suite.dataset.name} (cached after the first run)", flush=True)
+    eval_cfg = evaluation_config(suite)
+    if eval_cfg.get("inception_path"):
+        eval_cfg["inception_path"] = str(resolve_path(loaded.path, eval_cfg["inception_path"]).resolve())
+    reference = build_reference(dataset, eval_cfg, cache_dir=cache_dir, device="cpu")
+    print(f"bench: features: {reference.feature_extractor}; {reference.num_samples} generated samples per evaluation", flush=True)
+
+    started_ray = not ray.is_initialized()
+    if started_ray:
+        ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
+                 logging_level="ERROR", log_to_driver=False)
+    try:
+        shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
+                  "dataset_args": dataset_args, "reference": reference, "git_commit": git_commit(),
+                  "cpu": suite.resources.cpu, "gpu": suite.resources.gpu}
+        trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared),
+                                        {"cpu": suite.resources.cpu, "gpu": suite.resources.gpu})
+        experiment = loaded.results_dir / TUNE_DIR
+        printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"])
+        if resuming and tune.Tuner.can_restore(str(experiment)):
+            tuner = tune.Tuner.restore(str(experiment), trainable=trainable, resume_unfinished=True, resume_errored=True)
+        else:
+            param_space = {"trial": tune.grid_search([{"id": t.id, "config": t.config} for t in loaded.trials])}
+            tuner = tune.Tuner(
+                trainable,
+                param_space=param_space,
+                tune_config=tune.TuneConfig(
+                    max_concurrent_trials=max_concurrent or suite.resources.max_concurrent, reuse_actors=True,
+                    trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
+                run_config=tune.RunConfig(
+                    name=TUNE_DIR, storage_path=str(loaded.results_dir), verbose=0, callbacks=[printer],
+                    failure_config=tune.FailureConfig(max_failures=suite.retries),
+                    checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
+            )
+        tuner.fit()
+    finally:
+        if started_ray:
+            ray.shutdown()
+    return SweepOutcome(loaded.results_dir, len(loaded.trials), trial_counts(loaded.results_dir))
+
+
+def _trial_name(trial) -> str:
+    return trial.config["trial"]["id"]
+
+
+def trial_counts(results_dir: Path) -> dict:
+    """Trials per final status, from the rows written so far."""
+    from bench.store import load_results
+
+    try:
+        rows = load_results(results_dir)
+    except FileNotFoundError:
+        return {}
+    final = rows.sort_values("step").groupby("trial_id").tail(1)
+    return {str(k): int(v) for k, v in final["status"].value_counts().items()}

@@ -1,0 +1,120 @@
+"""The Ray Tune function trainable: one trial, from config to Parquet rows.
+
+Rows are rewritten in full at every evaluation (idempotent by (trial id, step)); a checkpoint is
+reported to Tune every ``checkpoint_every`` steps, so a retried or resumed trial continues from
+its last checkpoint and rewrites exactly the rows it would have written.  An exception is
+recorded as a row with status ``error`` and its traceback, then re-raised so that Tune retries
+the trial (``retries`` times) before it is marked as errored.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import traceback
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+
+from bench.store import write_trial_rows, write_trial_summary
+from bench.sweep.columns import config_columns
+from bench.sweep.provenance import library_versions
+
+CHECKPOINT_FILE = "trainer.pt"
+
+
+@lru_cache(maxsize=2)
+def _dataset(args_json: str):
+    import json
+
+    from bench.data import load_dataset
+
+    return load_dataset(json.loads(args_json))
+
+
+def pick_device(gpu_share: float) -> str:
+    return "cuda" if gpu_share > 0 and torch.cuda.is_available() else "cpu"
+
+
+def train_trial(param: dict, *, shared: dict) -> None:
+    from ray import tune
+
+    from bench.metrics.evaluate import evaluate
+    from bench.train import Trainer
+
+    import json
+
+    trial_id, config = param["trial"]["id"], param["trial"]["config"]
+    torch.set_num_threads(max(1, int(shared["cpu"])))
+    device = pick_device(shared["gpu"])
+    results_dir = Path(shared["results_dir"])
+    from bench.data import sample_shape
+
+    base = config_columns(trial_id, config, suite=shared["suite"], suite_version=shared["suite_version"],
+                          data_shape=sample_shape(shared["dataset_args"]))
+    reference = shared["reference"]
+    base.update({**reference.row_fields(), "git_commit": shared["git_commit"],
+                 "versions": library_versions(), "device": device})
+    metrics = config["evaluation"]["metrics"]
+    trainer = None
+
+    def rows(history: list[dict]) -> list[dict]:
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return [{**base, "timestamp": stamp, "error": None, **row} for row in history]
+
+    def evaluate_fn(samples: torch.Tensor) -> dict:
+        return evaluate(samples, reference, metrics, seed=config["seed"])
+
+    def on_evaluation(t: Trainer, row: dict) -> None:
+        write_trial_rows(results_dir, trial_id, rows(t.history))
+        if not t.checkpoint_due():  # else on_checkpoint reports this step with its checkpoint
+            tune.report({"step": t.step, "status": t.status, **_finite(row)})
+
+    def on_checkpoint(t: Trainer) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            torch.save(t.state_dict(), os.path.join(folder, CHECKPOINT_FILE))
+            last = t.history[-1] if t.history and t.history[-1]["step"] == t.step else {}
+            tune.report({"step": t.step, "status": t.status, **_finite(last)},
+                        checkpoint=tune.Checkpoint.from_directory(folder))
+
+    try:
+        dataset = _dataset(json.dumps(shared["dataset_args"], sort_keys=True))
+        trainer = Trainer(config, dataset.x, device=device)
+        checkpoint = tune.get_checkpoint()
+        if checkpoint is not None:
+            with checkpoint.as_directory() as folder:
+                trainer.load_state_dict(torch.load(os.path.join(folder, CHECKPOINT_FILE), weights_only=True))
+        trainer.run(evaluate_fn, on_evaluation, on_checkpoint)
+        write_trial_summary(results_dir, trial_id, trial_summary(base, trainer, reference, metrics))
+    except Exception as exc:
+        history = list(trainer.history) if trainer is not None else []
+        step = trainer.step if trainer is not None else 0
+        error_row = {"step": step, "status": "error",
+                     "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
+        history = [r for r in history if r["step"] != step]
+        write_trial_rows(results_dir, trial_id, rows(history) + [{**base, **error_row,
+                         "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
+        raise
+
+
+def trial_summary(base: dict, trainer, reference, metrics: list[str]) -> dict:
+    """The trial's stability statistics (bench.metrics.stability) on its first metric, with the
+    identifying columns of its rows."""
+    from bench.metrics import METRICS
+    from bench.metrics.stability import stability_summary
+
+    keep = ("trial_id", "suite", "suite_version", "method", "loss", "regularizer", "arch_id", "seed", "dataset",
+            "feature_extractor", "num_samples", "git_commit")
+    metric = metrics[0] if metrics else None
+    summary = {k: base[k] for k in keep} | {"status": trainer.status, "step": trainer.step, "wall_s": trainer.elapsed}
+    if metric is not None:
+        summary["summary_metric"] = metric
+        summary.update(stability_summary(trainer.history, metric=metric, higher_is_better=METRICS.get(metric).higher_is_better,
+                                         num_modes=reference.key.get("num_modes")))
+    return summary
+
+
+def _finite(row: dict) -> dict:
+    return {k: v for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}

@@ -1,0 +1,214 @@
+"""The training loop of one trial: plain PyTorch, no framework.
+
+One *round* is ``n_disc`` D steps followed by ``n_gen`` G steps; ``step`` counts G updates and
+the budget ``training.steps`` is in G updates.  D's loss is ``loss.discriminator + λ·k·penalty``
+on every k-th D step (lazy regularization, Karras et al. 2020 scale λ by k), followed by the
+regularizer's ``after_d_step`` hook (weight clipping).  Losses are accumulated on the device and
+read only at logging time (every ``log_every`` steps), where divergence — a non-finite loss or
+``|loss| > divergence_threshold`` — stops the trial with status ``diverged``.  Evaluation every
+``evaluation.every`` steps and at the end hands a generator to ``evaluate_fn``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from typing import Callable, Optional
+
+import torch
+
+from bench.arch import build_pair, sample_latent
+from bench.arch.spec import ArchSpec
+from bench.losses import LOSSES
+from bench.regularizers import REGULARIZERS, lazy_weight
+from bench.train.optim import make_optimizer, update_ema
+from bench.train.seeding import rng_state, seed_everything, set_rng_state
+
+EVAL_SEED_OFFSET = 1_000_003  # evaluation latents come from their own generator, never the training RNG
+
+EvaluateFn = Callable[[torch.Tensor], dict]
+
+
+class Trainer:
+    """Everything one trial trains: G, D, optimizers, EMA, counters and the row history."""
+
+    def __init__(self, config: dict, data: torch.Tensor, *, device: str | torch.device = "cpu"):
+        self.config, self.device = config, torch.device(device)
+        seed_everything(config["seed"])
+        self.spec = ArchSpec.from_dict(config["arch"])
+        self.loss = LOSSES.get(config["loss"]["name"])
+        self.loss_params = config["loss"].get("params", {})
+        reg = config["regularizer"]
+        self.regularizer = REGULARIZERS.get(reg["name"])
+        self.reg_params, self.reg_weight, self.reg_every = reg.get("params", {}), float(reg["weight"]), int(reg.get("every", 1))
+        self.data = data.to(self.device)
+        out_dim = self.loss.output_dim(self.loss_params)
+        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"])
+        self.G.to(self.device)
+        self.D.to(self.device)
+        opt = config["optimizer"]
+        self.opt_g = make_optimizer(opt["name"], self.G.parameters(), opt["lr_g"], opt["beta1"], opt["beta2"])
+        self.opt_d = make_optimizer(opt["name"], self.D.parameters(), opt["lr_d"], opt["beta1"], opt["beta2"])
+        train = config["training"]
+        self.ema_decay = float(train.get("ema", 0.0))
+        self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.ema_decay > 0 else None
+        self.step = 0
+        self.d_steps = 0
+        self.elapsed = 0.0
+        self.history: list[dict] = []
+        self.status = "ok"
+        self._acc = torch.zeros(4, device=self.device)  # Σ d_loss, #d, Σ g_loss, #g since the last evaluation
+        self._grad_norms = torch.full((2,), float("nan"), device=self.device)
+        self._rng = rng_state()  # installed when run() starts, so trainers do not share global RNG state
+
+    # --- one update each -------------------------------------------------------------------
+    def _batch(self) -> torch.Tensor:
+        idx = torch.randint(self.data.shape[0], (self.config["training"]["batch_size"],), device=self.device)
+        return self.data[idx]
+
+    def _latent(self) -> torch.Tensor:
+        return sample_latent(self.spec, self.config["training"]["batch_size"], device=self.device)
+
+    def d_step(self, track_grad: bool) -> None:
+        real = self._batch()
+        with torch.no_grad():
+            fake = self.G(self._latent())
+        loss = self.loss.discriminator(d_real=self.D(real), d_fake=self.D(fake), **self.loss_params)
+        weight = lazy_weight(self.reg_weight, self.reg_every, self.d_steps)
+        if self.regularizer.penalty is not None and weight > 0:
+            penalty = self.regularizer.penalty(discriminator=self.D, real=real, fake=fake, **self.reg_params)
+            loss = loss + weight * penalty
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        if track_grad:
+            self._grad_norms[0] = _grad_norm(self.D)
+        self.opt_d.step()
+        if self.regularizer.after_d_step is not None:
+            self.regularizer.after_d_step(self.D, **self.reg_params)
+        self.d_steps += 1
+        self._acc[0] += loss.detach()
+        self._acc[1] += 1
+
+    def g_step(self, track_grad: bool) -> None:
+        self.D.requires_grad_(False)
+        d_real = None
+        if self.loss.g_needs_real:
+            with torch.no_grad():
+                d_real = self.D(self._batch())
+        loss = self.loss.generator(d_real=d_real, d_fake=self.D(self.G(self._latent())), **self.loss_params)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        if track_grad:
+            self._grad_norms[1] = _grad_norm(self.G)
+        self.opt_g.step()
+        self.D.requires_grad_(True)
+        if self.G_ema is not None:
+            update_ema(self.G_ema, self.G, self.ema_decay)
+        self._acc[2] += loss.detach()
+        self._acc[3] += 1
+
+    # --- the loop --------------------------------------------------------------------------
+    def run(
+        self,
+        evaluate_fn: EvaluateFn,
+        on_evaluation: Callable[["Trainer", dict], None] = lambda trainer, row: None,
+        on_checkpoint: Optional[Callable[["Trainer"], None]] = None,
+    ) -> str:
+        """Train to the step budget (or divergence); returns the final status."""
+        train, opt = self.config["training"], self.config["optimizer"]
+        steps, log_every = int(train["steps"]), int(train["log_every"])
+        eval_every = int(self.config["evaluation"]["every"])
+        started = time.perf_counter() - self.elapsed
+        set_rng_state(self._rng)
+        while self.step < steps and self.status == "ok":
+            for i in range(opt["n_disc"]):
+                self.d_step(track_grad=(self.step + 1) % log_every == 0 and i == 0)
+            for _ in range(min(opt["n_gen"], steps - self.step)):
+                self.g_step(track_grad=(self.step + 1) % log_every == 0)
+                self.step += 1
+                if self.step % log_every == 0 and self._diverged(train["divergence_threshold"]):
+                    self.status = "diverged"
+                if self.status != "ok" or self.step % eval_every == 0 or self.step == steps:
+                    self.elapsed = time.perf_counter() - started
+                    row = self.evaluate(evaluate_fn)
+                    self.history.append(row)
+                    on_evaluation(self, row)
+                if on_checkpoint is not None and self.checkpoint_due():
+                    self.elapsed = time.perf_counter() - started
+                    on_checkpoint(self)
+                if self.status != "ok":
+                    break
+        return self.status
+
+    def checkpoint_due(self) -> bool:
+        """True at the steps where a checkpoint is taken: every ``checkpoint_every`` steps (default:
+        every evaluation) and at the end, while the trial is healthy."""
+        every = int(self.config["training"].get("checkpoint_every") or self.config["evaluation"]["every"])
+        return self.status == "ok" and (self.step % every == 0 or self.step == int(self.config["training"]["steps"]))
+
+    def _diverged(self, threshold: float) -> bool:
+        acc = self._acc.tolist()
+        means = [acc[0] / max(acc[1], 1), acc[2] / max(acc[3], 1)]
+        return not all(math.isfinite(m) and abs(m) <= threshold for m in means)
+
+    def evaluate(self, evaluate_fn: EvaluateFn) -> dict:
+        """A result row for the current step: losses since the last evaluation, gradient norms and
+        the metrics of G (and of its EMA as ``ema_<metric>``).  Resets the loss accumulators."""
+        acc, grads = self._acc.tolist(), self._grad_norms.tolist()
+        row = {
+            "step": self.step,
+            "status": self.status,
+            "d_loss": acc[0] / acc[1] if acc[1] else float("nan"),
+            "g_loss": acc[2] / acc[3] if acc[3] else float("nan"),
+            "d_grad_norm": grads[0],
+            "g_grad_norm": grads[1],
+        }
+        if self.status == "ok":
+            row.update(evaluate_fn(self.generate(self.G)))
+            if self.G_ema is not None:
+                row.update({f"ema_{k}": v for k, v in evaluate_fn(self.generate(self.G_ema)).items()})
+        row["wall_s"] = self.elapsed
+        self._acc.zero_()
+        return row
+
+    @torch.inference_mode()
+    def generate(self, generator: torch.nn.Module, num: Optional[int] = None, batch: int = 1000) -> torch.Tensor:
+        """``num`` samples (default: the evaluation's) from fixed evaluation latents, G in eval mode."""
+        num = num or int(self.config["evaluation"]["num_samples"])
+        rng = torch.Generator(device=self.device).manual_seed(self.config["seed"] + EVAL_SEED_OFFSET)
+        was_training = generator.training
+        generator.eval()
+        out = [generator(sample_latent(self.spec, min(batch, num - i), device=self.device, generator=rng)).float()
+               for i in range(0, num, batch)]
+        generator.train(was_training)
+        return torch.cat(out)
+
+    # --- checkpointing -----------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        return {
+            "G": self.G.state_dict(), "D": self.D.state_dict(),
+            "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+            "G_ema": self.G_ema.state_dict() if self.G_ema is not None else None,
+            "step": self.step, "d_steps": self.d_steps, "elapsed": self.elapsed, "status": self.status,
+            "history": self.history, "acc": self._acc.cpu(), "grad_norms": self._grad_norms.cpu(),
+            "rng": rng_state(),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        self.G.load_state_dict(state["G"])
+        self.D.load_state_dict(state["D"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        if self.G_ema is not None:
+            self.G_ema.load_state_dict(state["G_ema"])
+        self.step, self.d_steps, self.elapsed = state["step"], state["d_steps"], state["elapsed"]
+        self.status, self.history = state["status"], list(state["history"])
+        self._acc = state["acc"].to(self.device)
+        self._grad_norms = state["grad_norms"].to(self.device)
+        self._rng = state["rng"]
+
+
+def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
+    grads = [p.grad.detach().norm() for p in module.parameters() if p.grad is not None]
+    return torch.linalg.vector_norm(torch.stack(grads)) if grads else torch.tensor(float("nan"))

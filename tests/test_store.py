@@ -1,0 +1,56 @@
+"""The Parquet store: declared column types, idempotent rewrites, unified reads."""
+
+from __future__ import annotations
+
+import math
+
+import pyarrow.parquet as pq
+import pytest
+
+from bench.store import load_results, write_trial_rows
+from bench.store.io import row_files
+from bench.store.schema import CORE_COLUMNS
+
+
+def row(trial: str, step: int, **extra) -> dict:
+    return {"trial_id": trial, "step": step, "status": "ok", "loss": "ns", "regularizer": "none", **extra}
+
+
+def test_written_file_has_the_declared_types(tmp_path):
+    path = write_trial_rows(tmp_path, "t-a", [row("t-a", 10, fid=1.5, seed=3), row("t-a", 20, fid=None, seed=3)])
+    schema = pq.read_schema(path)
+    for name, (arrow_type, _) in CORE_COLUMNS.items():
+        assert schema.field(name).type == arrow_type, name
+    table = pq.read_table(path).to_pandas()
+    assert table["fid"].iloc[0] == 1.5 and math.isnan(table["fid"].iloc[1])  # NaN, never a magic number
+    assert table["seed"].tolist() == [3, 3]
+
+
+def test_rewriting_a_trial_never_duplicates_rows(tmp_path):
+    write_trial_rows(tmp_path, "t-a", [row("t-a", 10, fid=3.0)])
+    write_trial_rows(tmp_path, "t-a", [row("t-a", 10, fid=3.0), row("t-a", 20, fid=2.0)])
+    write_trial_rows(tmp_path, "t-a", [row("t-a", 10, fid=3.0), row("t-a", 20, fid=2.0)])  # replayed after a crash
+    frame = load_results(tmp_path)
+    assert frame[["trial_id", "step"]].values.tolist() == [["t-a", 10], ["t-a", 20]]
+    assert len(row_files(tmp_path)) == 1 and not list((tmp_path / "rows").glob(".*"))
+
+
+def test_duplicate_steps_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="duplicate steps"):
+        write_trial_rows(tmp_path, "t-a", [row("t-a", 10), row("t-a", 10)])
+
+
+def test_loader_unifies_columns_across_files(tmp_path):
+    write_trial_rows(tmp_path, "t-a", [row("t-a", 10, fid=3.0)])
+    write_trial_rows(tmp_path, "t-b", [row("t-b", 10, modes=7.0, arch_d_norm="sn")])
+    frame = load_results(tmp_path).set_index("trial_id")
+    assert frame.loc["t-a", "fid"] == 3.0 and math.isnan(frame.loc["t-b", "fid"])
+    assert frame.loc["t-b", "modes"] == 7.0 and frame.loc["t-b", "arch_d_norm"] == "sn"
+
+
+def test_loader_ignores_temporary_files_and_says_when_empty(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_results(tmp_path)
+    write_trial_rows(tmp_path, "t-a", [row("t-a", 1)])
+    (tmp_path / "rows" / ".t-b.parquet.123.tmp").write_bytes(b"partial")
+    assert len(load_results(tmp_path)) == 1
