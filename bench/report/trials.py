@@ -1,0 +1,113 @@
+"""One row per trial: its configuration, status, final and best value of every metric, stability.
+
+* *final* value of a metric: the value at the trial's largest evaluation step (NaN if that
+  evaluation produced none, e.g. after divergence);
+* *best* value: the best finite value over all of the trial's evaluations (min or max by the
+  metric's direction);
+* *spread*: the population standard deviation of the last ``last_k`` finite evaluations, a
+  measure of how much the metric still moves at the end of training;
+* *status*: ``error`` if any row says error, else ``diverged`` if any row says diverged, else ``ok``;
+* *finished*: a failed trial, or an ``ok`` trial whose last step reached its budget (the
+  ``steps`` column, capped by the furthest step any trial with that budget reached, so a
+  trainer that evaluates just before the budget still counts as finished).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bench.report.columns import higher_is_better, method_labels
+
+STATUS_ORDER = {"ok": 0, "diverged": 1, "error": 2}
+
+
+def trial_table(rows: pd.DataFrame, metrics: list[str], *, last_k: int = 3) -> pd.DataFrame:
+    """Per-trial table (index ``trial_id``) with the last row's non-metric columns, ``status``,
+    ``max_step``, ``n_evals``, ``finished``, and ``final_<m>``, ``best_<m>``, ``spread_<m>`` for
+    every metric ``m``."""
+    rows = rows.sort_values(["trial_id", "step"], kind="stable").copy()
+    for m in metrics:
+        rows[m] = rows[m].astype(float).where(np.isfinite(rows[m].astype(float)))
+    by_trial = rows.groupby("trial_id", sort=True)
+    last = by_trial.tail(1).set_index("trial_id")
+    table = last.drop(columns=[c for c in metrics + ["status", "step"] if c in last.columns])
+    table["method"] = method_labels(last)
+    severity = rows["status"].map(STATUS_ORDER).fillna(STATUS_ORDER["error"])
+    inverse = {v: k for k, v in STATUS_ORDER.items()}
+    table["status"] = severity.groupby(rows["trial_id"]).max().map(inverse)
+    table["max_step"] = by_trial["step"].max()
+    table["n_evals"] = by_trial["step"].size()
+    for m in metrics:
+        table[f"final_{m}"] = last[m]
+        table[f"best_{m}"] = by_trial[m].max() if higher_is_better(m) else by_trial[m].min()
+        finite = rows[["trial_id", m]].dropna()
+        tail = finite.groupby("trial_id").tail(last_k).groupby("trial_id")[m]
+        table[f"spread_{m}"] = tail.std(ddof=0).where(tail.size() >= 2)
+    table["finished"] = _finished(table)
+    return table
+
+
+def _finished(table: pd.DataFrame) -> pd.Series:
+    failed = table["status"] != "ok"
+    if "steps" in table.columns and table["steps"].notna().all():
+        reach = table.groupby("steps")["max_step"].transform("max")
+        target = np.minimum(table["steps"].astype(float), reach.astype(float))
+    else:
+        target = pd.Series(float(table["max_step"].max()), index=table.index)
+    return failed | (table["max_step"].astype(float) >= target)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How much of a sweep is there: trials planned (``grid.json``, None if absent), trials with
+    rows, finished ones, and the ids planned but without any row."""
+
+    expected: int | None
+    with_rows: int
+    finished: int
+    missing_ids: tuple[str, ...]
+    unfinished_ids: tuple[str, ...]
+
+    def describe(self) -> str:
+        planned = f" of {self.expected} planned" if self.expected is not None else ""
+        text = f"{self.finished} trials finished, {self.with_rows} with results{planned}"
+        if self.unfinished_ids:
+            text += f"; {len(self.unfinished_ids)} still running or interrupted (not ranked)"
+        if self.missing_ids:
+            text += f"; {len(self.missing_ids)} planned trials have no results yet"
+        return text
+
+
+def progress(results_dir: str | Path, trials: pd.DataFrame) -> Progress:
+    """Compare the trials with rows against ``results_dir/grid.json`` (a JSON list of objects
+    with a ``trial_id``, written by ``bench run``) when that file exists."""
+    grid_path = Path(results_dir) / "grid.json"
+    expected, missing = None, ()
+    if grid_path.is_file():
+        planned = _planned_ids(grid_path)
+        expected = len(planned)
+        missing = tuple(sorted(set(planned) - set(trials.index)))
+    unfinished = tuple(sorted(trials.index[~trials["finished"]]))
+    return Progress(expected, len(trials), int(trials["finished"].sum()), missing, unfinished)
+
+
+def _planned_ids(path: Path) -> list[str]:
+    data = json.loads(path.read_text())
+    if isinstance(data, dict) and "trials" in data:
+        data = data["trials"]
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a JSON list of {{'trial_id': ...}} objects")
+    ids = []
+    for item in data:
+        if isinstance(item, dict) and "trial_id" in item:
+            ids.append(str(item["trial_id"]))
+        elif isinstance(item, str):
+            ids.append(item)
+        else:
+            raise ValueError(f"{path}: entry without a trial_id: {item!r}")
+    return ids
