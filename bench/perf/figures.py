@@ -26,7 +26,7 @@ from bench.perf.ray_trials import measure_trial_overhead
 from bench.perf.workload import cpu_threads, load_workload
 
 SETTINGS = {  # quick / full
-    "overhead_steps": (40, 200), "overhead_repeats": (3, 7), "survey_steps": (10, 40),
+    "overhead_steps": (20, 200), "overhead_repeats": (3, 7), "survey_steps": (5, 40),
     "eval_repeats": (1, 3), "ray_trials": ((1, 3), (2, 10)), "frechet_dim": (256, 2048),
     "gpu_steps": (50, 300),
 }
