@@ -1,0 +1,141 @@
+"""Trainer overhead: N training steps through :class:`bench.train.Trainer` versus a bare,
+hand-written PyTorch loop doing the same updates (same G, D, loss, regularizer, optimizer,
+batch size, initial weights), timed back to back in interleaved repeats.
+
+    overhead_ratio = median over rounds r of (trainer seconds_r / bare loop seconds_r)
+
+Each round times both loops back to back (order alternating), so a change in machine load
+between rounds cancels out of the round's ratio; many short rounds beat few long ones on a
+shared machine.
+
+The trainer runs at its defaults: loss accumulation on the device, divergence checks and
+gradient norms every ``log_every`` steps, a result row at every evaluation and a checkpoint
+(``torch.save`` of its full state, as the Ray trainable does) on the checkpoint schedule.  Sample
+generation and metrics at evaluations are excluded here — they are ``eval_seconds``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+import torch
+
+from bench.perf.timing import interleaved, summary, sync
+
+
+def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, autocast: torch.dtype | None = None,
+              channels_last: bool = False) -> float:
+    """Seconds for ``steps`` G updates of a minimal GAN loop; networks built as the trainer does.
+    ``autocast`` (e.g. ``torch.bfloat16``) and ``channels_last`` are the GPU options measured by
+    :mod:`bench.perf.gpu`."""
+    from bench.arch import build_pair, sample_latent
+    from bench.arch.spec import ArchSpec
+    from bench.losses import LOSSES
+    from bench.regularizers import REGULARIZERS
+
+    torch.manual_seed(config["seed"])
+    spec = ArchSpec.from_dict(config["arch"])
+    loss, lp = LOSSES.get(config["loss"]["name"]), config["loss"].get("params", {})
+    reg_cfg = config["regularizer"]
+    reg, rp, weight = REGULARIZERS.get(reg_cfg["name"]), reg_cfg.get("params", {}), float(reg_cfg["weight"])
+    G, D = build_pair(spec, tuple(data.shape[1:]), loss.output_dim(lp), config["seed"])
+    G, D, data = G.to(device), D.to(device), data.to(device)
+    if channels_last and data.dim() == 4:
+        G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
+        data = data.contiguous(memory_format=torch.channels_last)
+    amp = torch.autocast(torch.device(device).type, dtype=autocast, enabled=autocast is not None)
+    o = config["optimizer"]
+    opt_g = torch.optim.Adam(G.parameters(), lr=o["lr_g"], betas=(o["beta1"], o["beta2"]))
+    opt_d = torch.optim.Adam(D.parameters(), lr=o["lr_d"], betas=(o["beta1"], o["beta2"]))
+    batch = config["training"]["batch_size"]
+
+    def real():
+        return data[torch.randint(data.shape[0], (batch,), device=device)]
+
+    def one_round():
+        for _ in range(o["n_disc"]):
+            x = real()
+            with torch.no_grad():
+                fake = G(sample_latent(spec, batch, device=device))
+            d_loss = loss.discriminator(d_real=D(x), d_fake=D(fake), **lp)
+            if reg.penalty is not None and weight > 0:
+                d_loss = d_loss + weight * reg.penalty(discriminator=D, real=x, fake=fake, **rp)
+            opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            opt_d.step()
+            if reg.after_d_step is not None:
+                reg.after_d_step(D, **rp)
+        D.requires_grad_(False)
+        d_real = None
+        if loss.g_needs_real:
+            with torch.no_grad():
+                d_real = D(real())
+        g_loss = loss.generator(d_real=d_real, d_fake=D(G(sample_latent(spec, batch, device=device))), **lp)
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+        D.requires_grad_(True)
+
+    sync(device)
+    start = time.perf_counter()
+    for _ in range(steps):
+        with amp:
+            one_round()
+    sync(device)
+    return time.perf_counter() - start
+
+
+def trainer_loop(config: dict, data: torch.Tensor, device: str, steps: int) -> float:
+    """Seconds for ``steps`` G updates through the Trainer with its default bookkeeping and a
+    checkpoint saved on its schedule; time spent generating evaluation samples is subtracted."""
+    from bench.perf.workload import with_steps
+    from bench.train import Trainer
+
+    cfg = with_steps(config, steps)
+    trainer = Trainer(cfg, data, device=device)
+    generating = [0.0]
+    generate = trainer.generate
+
+    def timed_generate(*args, **kwargs):
+        t0 = time.perf_counter()
+        out = generate(*args, **kwargs)
+        generating[0] += time.perf_counter() - t0
+        return out
+
+    trainer.generate = timed_generate
+    with tempfile.TemporaryDirectory() as folder:
+        def checkpoint(t):
+            torch.save(t.state_dict(), os.path.join(folder, "trainer.pt"))
+
+        sync(device)
+        start = time.perf_counter()
+        trainer.run(lambda samples: {}, on_checkpoint=checkpoint)
+        sync(device)
+        total = time.perf_counter() - start
+    if trainer.status != "ok":
+        raise RuntimeError(f"trainer status {trainer.status!r} during the overhead benchmark")
+    return total - generating[0]
+
+
+def measure_overhead(config: dict, data: torch.Tensor, *, device: str = "cpu", steps: int = 200,
+                     repeats: int = 5) -> dict:
+    """``overhead_ratio`` (median of the per-round ratios trainer / bare), its spread (min, max of
+    those ratios) and the median per-step seconds of both."""
+    bare_loop(config, data, device, 5)  # warm-up: allocator, kernels, lazy imports
+    trainer_loop(config, data, device, 5)
+    times = interleaved({"trainer": lambda: trainer_loop(config, data, device, steps),
+                         "bare": lambda: bare_loop(config, data, device, steps)}, repeats)
+    ratios = [t / b for t, b in zip(times["trainer"], times["bare"])]
+    tr, br, rr = summary(times["trainer"]), summary(times["bare"]), summary(ratios)
+    return {
+        "overhead_ratio": rr["median"],
+        "overhead_ratio_min": rr["min"],
+        "overhead_ratio_max": rr["max"],
+        "overhead_ratio_best": tr["min"] / br["min"],  # least-disturbed run of each (timeit's rule)
+        "overhead_trainer_step_seconds": tr["median"] / steps,
+        "overhead_bare_step_seconds": br["median"] / steps,
+        "overhead_steps": steps,
+        "overhead_repeats": repeats,
+    }
