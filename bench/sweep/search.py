@@ -155,10 +155,15 @@ class Studies:
         return [p for cell in self.cells for p in self.points(cell, states=(TrialState.RUNNING,))]
 
     def ask_round(self) -> int:
-        """Ask every cell below its budget for points up to the next multiple of ``batch``."""
+        """Ask every cell below its budget for points up to the next multiple of ``batch``; a cell
+        whose previous points are not all told yet gets none (so TPE always sees whole rounds)."""
+        from optuna.trial import TrialState
+
         size, budget, asked = self.search.round_size(), self.search.budget, 0
         for cell in self.cells:
             study = self.studies[cell.id]
+            if study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+                continue
             n = len(self.points(cell))
             want = min(size - n % size, budget - n) if n < budget else 0
             distributions = {name: distribution(name, spec) for name, spec in cell.params.items()}
