@@ -156,13 +156,14 @@ class Studies:
 
     def ask_round(self) -> int:
         """Ask every cell below its budget for points up to the next multiple of ``batch``; a cell
-        whose previous points are not all told yet gets none (so TPE always sees whole rounds)."""
+        whose previous points are not all told yet gets none with TPE (so TPE always sees whole
+        rounds); random and QMC points do not depend on scores."""
         from optuna.trial import TrialState
 
         size, budget, asked = self.search.round_size(), self.search.budget, 0
         for cell in self.cells:
             study = self.studies[cell.id]
-            if study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            if self.search.sampler == "tpe" and study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
                 continue
             n = len(self.points(cell))
             want = min(size - n % size, budget - n) if n < budget else 0
@@ -296,6 +297,8 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
             if not todo:
                 if studies.ask_round() == 0:
                     break
+                continue
+            if search.sampler != "tpe" and studies.ask_round():  # points that do not wait for scores join this round
                 continue
             write_grid(results, studies.all_points())
             if runner is None:
