@@ -127,7 +127,7 @@ class SearchCfg(_Section):
     sampler: Literal["random", "tpe", "qmc"] = "random"
     budget: int = Field(..., ge=1, description="sampled settings per grid cell")
     seed: int = 0
-    batch: Optional[int] = Field(None, ge=1, description="settings asked per round; default: budget (random, qmc) or 4 (tpe)")
+    batch: Optional[int] = Field(None, ge=1, description="TPE: settings asked per round (default 4); random and QMC ask the whole budget at once")
     objective: ObjectiveCfg = ObjectiveCfg()
     space: SpaceCfg
 
