@@ -182,3 +182,30 @@ def test_same_random_points_in_every_cell(write_suite, good, tmp_path):
     gp = [p for p in points if p.cell.method == "wgan+gp"]
     assert all(0.1 <= p.config["regularizer"]["weight"] <= 100 for p in gp)
     assert all(p.config["optimizer"]["lr_g"] == p.config["optimizer"]["lr_d"] == p.params["lr"] for p in points)
+
+
+def test_objective_read_from_rows(tmp_path):
+    """Final or best value; worst (±inf) for a diverged trial or an undefined metric; None (a
+    failed Optuna trial) for an error; an unfinished trial is not scored until the round ends."""
+    import math
+
+    from bench.store import write_trial_rows
+    from bench.sweep.search import read_outcome
+
+    def rows(trial_id, *entries):
+        write_trial_rows(tmp_path, trial_id, [{"trial_id": trial_id, "step": s, "status": st, "mode_kl": v}
+                                              for s, st, v in entries])
+
+    rows("t-ok", (10, "ok", 0.5), (20, "ok", 0.8))
+    rows("t-nan", (10, "ok", 0.5), (20, "ok", float("nan")))
+    rows("t-div", (10, "ok", 0.5), (20, "diverged", float("nan")))
+    rows("t-err", (10, "ok", 0.5), (15, "error", float("nan")))
+    rows("t-half", (10, "ok", 0.5))
+    read = lambda t, at="final", final=True, mode="min": read_outcome(tmp_path, t, "mode_kl", mode, at, 20, final=final)  # noqa: E731
+    assert read("t-ok") == (0.8, "ok") and read("t-ok", "best") == (0.5, "ok")
+    assert read("t-ok", "best", mode="max") == (0.8, "ok")
+    assert read("t-nan") == (math.inf, "ok") and read("t-nan", mode="max") == (-math.inf, "ok")
+    assert read("t-div") == (math.inf, "diverged")
+    assert read("t-err") == (None, "error") and read("t-err", final=False) is None
+    assert read("t-half", final=False) is None and read("t-half") == (None, "error")
+    assert read("t-missing", final=False) is None and read("t-missing") == (None, "error")

@@ -11,9 +11,10 @@ Layout (besides ``rows/``, ``summaries/``, ``suite.yaml`` and ``grid.json`` as i
 
 **Rounds.**  Each round asks every unfinished cell for its next points (up to ``batch``; rounds
 start at multiples of ``batch``), trains them in one Tuner, reads each trial's objective from its
-Parquet rows and tells the study (a diverged or failed trial is told ``FAIL``: it counts against
-the budget and TPE ignores it).  Random and QMC points do not depend on scores, so by default
-one round holds the whole budget; TPE uses rounds of 4.
+Parquet rows and tells the study: a diverged trial, or one whose metric is undefined, is told
+the worst value (±inf); one that raised (after its retries) is told ``FAIL``; both use up budget.
+Random and QMC points do not depend on scores, so one round holds the whole budget; TPE uses
+rounds of ``batch`` (default 4).
 
 **Resume.**  A point is in the journal from the moment it is asked, before it trains.  Running
 again reopens the studies: told points are final (never resampled or retrained); asked but
@@ -197,7 +198,9 @@ class Studies:
 def read_outcome(results_dir: Path, trial_id: str, metric: str, mode: str, at: str, steps: int,
                  *, final: bool) -> tuple[float | None, str] | None:
     """(objective value or None, status) of a finished trial from its rows; None while it is
-    unfinished (with ``final``, an unfinished or missing trial counts as ``error``)."""
+    unfinished (with ``final``, an unfinished or missing trial counts as ``error``).  A diverged
+    trial, or one whose metric is undefined (NaN, e.g. ``mode_kl`` with no mode covered), gets the
+    worst value (±inf): a bad setting, which TPE should learn to avoid; an error gets None."""
     import math
 
     import pandas as pd
@@ -211,11 +214,12 @@ def read_outcome(results_dir: Path, trial_id: str, metric: str, mode: str, at: s
     complete = status == "diverged" or (status == "ok" and int(last["step"]) >= steps)
     if not complete:
         return (None, "error" if status == "ok" else status) if final else None
+    worst = -math.inf if mode == "max" else math.inf
     if status != "ok" or metric not in rows.columns:
-        return None, status
+        return worst, status
     values = rows[metric].astype(float)
     value = float(values.iloc[-1]) if at == "final" else float(values.max() if mode == "max" else values.min())
-    return (value, status) if math.isfinite(value) else (None, status)
+    return (value, status) if math.isfinite(value) else (worst, status)
 
 
 def prepare_search_dir(loaded: LoadedSuite, cells: list[Cell], metric: str, mode: str, *, restart: bool) -> bool:
