@@ -209,3 +209,21 @@ def test_objective_read_from_rows(tmp_path):
     assert read("t-err") == (None, "error") and read("t-err", final=False) is None
     assert read("t-half", final=False) is None and read("t-half") == (None, "error")
     assert read("t-missing", final=False) is None and read("t-missing") == (None, "error")
+
+
+def test_a_point_cut_off_mid_ask_is_dropped_not_counted(write_suite, good, tmp_path):
+    """The driver died between writing a point's first and last value: on reopening, that point is
+    failed and marked aborted, and the budget is filled with the points an intact run would get."""
+    from bench.sweep.search import distribution
+
+    whole = _run(_studies(write_suite, good, tmp_path / "a", budget=2))
+    studies = _studies(write_suite, good, tmp_path / "b", budget=2)
+    cell = studies.cells[0]
+    trial = studies.studies[cell.id].ask()
+    trial.suggest_float("lr", 1e-5, 1e-2, log=True)  # ... and then nothing: the other values are missing
+    assert distribution("lr", cell.params["lr"]).log
+    reopened = _studies(write_suite, good, tmp_path / "b", budget=2)
+    trials = reopened.studies[cell.id].get_trials()
+    assert [t.state.name for t in trials] == ["FAIL"] and trials[0].user_attrs["aborted"] is True
+    assert reopened.pending() == [] and reopened.all_points() == []
+    assert _key(_run(reopened)) == _key(whole)
