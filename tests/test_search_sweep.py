@@ -151,3 +151,21 @@ def test_a_changed_search_is_refused(searched, tmp_path):
     out, _ = searched
     proc = bench_run(write(tmp_path, seed=7), out)
     assert proc.returncode == 2 and "different hyperparameter search" in proc.stderr and "search" in proc.stderr
+
+
+def test_tpe_search_runs_in_rounds(tmp_path):
+    """TPE asks a round, waits for its scores, asks the next: one Tune experiment per round."""
+    suite = write(tmp_path, sampler="tpe", budget=2, batch=1)
+    mapping = yaml.safe_load(suite.read_text())
+    mapping["methods"] = [{"loss": "ns"}]
+    mapping["search"]["space"].pop("weight")
+    suite.write_text(yaml.safe_dump(mapping))
+    proc = bench_run(suite, tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("bench: round of 1 points") == 2
+    assert len(list((tmp_path / "out" / "tune-search").glob("round-*"))) == 2
+    rows = load_results(tmp_path / "out").drop_duplicates("trial_id")
+    assert sorted(rows["search_sample"]) == [0, 1] and set(rows["search_sampler"]) == {"tpe"}
+    (trials,) = study_trials(tmp_path / "out").values()
+    assert [t.state.name for t in trials] == ["COMPLETE", "COMPLETE"]
+    assert trials[0].datetime_complete <= trials[1].datetime_start  # the second point was asked after the first was told
