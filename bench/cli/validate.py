@@ -19,11 +19,24 @@ def run(args) -> int:
         return EXIT_INVALID
     suite = loaded.suite
     methods = Counter(t.method for t in loaded.trials)
+    if suite.search is not None:
+        from bench.suite.search import cell_method
+
+        methods = Counter(cell_method(suite.search, t.config) for t in loaded.trials)
     print(f"{args.suite}: suite {suite.name!r} version {suite.version} is valid")
     print(f"  dataset       {suite.dataset.name} ({suite.dataset.kind})")
     print(f"  architectures {len(loaded.architectures)}")
     print(f"  methods       {len(methods)}: {', '.join(methods)}")
     print(f"  optimizer settings {len(suite.optimizer)}, seeds {len(suite.seeds)}")
-    print(f"  trials        {len(loaded.trials)}")
+    if suite.search is not None:
+        from bench.suite.grid import evaluation_config
+        from bench.suite.search import objective_of
+
+        search = suite.search
+        metric, mode = objective_of(search, evaluation_config(suite)["metrics"])
+        print(f"  search        {search.sampler} (seed {search.seed}) over {', '.join(search.space.params())}; "
+              f"objective {metric} ({mode}, {search.objective.at})")
+        print(f"  grid cells    {len(loaded.trials)} × budget {search.budget}")
+    print(f"  trials        {loaded.planned_trials}")
     print(f"  results       {loaded.results_dir}")
     return 0

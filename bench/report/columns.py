@@ -23,7 +23,7 @@ NOT_AXES = frozenset(
         "trial_id", "step", "status", "arch_id", "arch_family", "seed", "method", "loss", "regularizer",
         "suite", "suite_version", "dataset", "resolution", "d_loss", "g_loss", "wall_s",
         "feature_extractor", "num_samples", "error", "config_json", "git_commit", "versions", "host",
-        "device", "timestamp", "search_trial",
+        "device", "timestamp", "search_trial", "search_study", "search_sample", "search_sampler",
     }
 )
 SEARCH_MIN_CONFIGS = 10  # distinct configurations per method from which a sweep counts as a search

@@ -26,6 +26,8 @@ class Trial:
 
     @property
     def method(self) -> str:
+        if self.config.get("search"):  # a sampled point of a hyperparameter search: its cell's label
+            return self.config["search"]["method"]
         return method_label(self.config["loss"], self.config["regularizer"])
 
 

@@ -24,6 +24,12 @@ class LoadedSuite:
     trials: list  # list[bench.suite.grid.Trial]
     results_dir: Path
 
+    @property
+    def planned_trials(self) -> int:
+        """Trials the suite will run: the grid, or grid cells × search budget."""
+        search = self.suite.search
+        return len(self.trials) * (search.budget if search is not None else 1)
+
 
 def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     """The suite mapping, with ``include: base.yaml`` (relative to the file) merged underneath."""
@@ -124,6 +130,7 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
             check_metrics([name], kind)
         except ValueError as exc:
             problems.append((f"evaluation.metrics[{i}]", f"{exc} (dataset {dataset.name!r} is {kind} data)"))
+    problems += search_problems(suite)
     evaluation = suite.evaluation
     if kind == "image" and evaluation.feature_extractor.startswith("inception"):
         from bench.metrics.inception import HELP, weights_available
@@ -134,6 +141,23 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
             problems.append((field, (f"{where} is not a FID Inception file. " if where else "") + HELP))
     elif evaluation.inception_path or evaluation.resize_mode:
         problems.append(("evaluation", "`inception_path` and `resize_mode` apply to the inception feature extractor"))
+    return problems
+
+
+def search_problems(suite: Suite) -> list[tuple[str, str]]:
+    """A search's objective must be an evaluated metric; λ needs a method with a regularizer."""
+    if suite.search is None:
+        return []
+    from bench.suite.grid import evaluation_config
+
+    problems = []
+    metrics = evaluation_config(suite)["metrics"]
+    metric = suite.search.objective.metric
+    if metric is not None and metric not in metrics:
+        problems.append(("search.objective.metric",
+                         f"{metric!r} is not one of the evaluated metrics ({', '.join(metrics)}); add it to evaluation.metrics"))
+    if suite.search.space.weight is not None and all(m.regularizer.name == "none" for m in suite.method_list()):
+        problems.append(("search.space.weight", "λ is searched but no method has a regularizer"))
     return problems
 
 

@@ -16,6 +16,7 @@ from bench.data import DATASETS
 from bench.losses import LOSSES
 from bench.methods import check_params, pair_problem
 from bench.regularizers import REGULARIZERS
+from bench.suite.search import SearchCfg
 
 
 class Section(BaseModel):
@@ -205,6 +206,7 @@ class Suite(Section):
     resources: ResourcesCfg = ResourcesCfg()
     retries: int = Field(2, ge=0, description="retries of a trial that raises before it is recorded as error")
     results: Optional[str] = None
+    search: Optional[SearchCfg] = Field(None, description="hyperparameter search per grid cell (bench.suite.search)")
 
     @field_validator("version", mode="before")
     @classmethod

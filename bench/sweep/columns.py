@@ -8,6 +8,7 @@ from bench.arch import arch_columns
 from bench.arch.spec import ArchSpec, canonical_json
 from bench.losses import LOSSES
 from bench.suite.grid import method_label
+from bench.suite.search import search_columns
 
 
 def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: str, data_shape: tuple) -> dict:
@@ -27,7 +28,7 @@ def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: st
         "reg_weight": float(reg["weight"]),
         "reg_every": int(reg.get("every", 1)),
         "reg_params": canonical_json(reg.get("params", {})),
-        "method": method_label(config["loss"], reg),
+        "method": config["search"]["method"] if config.get("search") else method_label(config["loss"], reg),
         "optimizer": opt["name"],
         "lr_g": float(opt["lr_g"]),
         "lr_d": float(opt["lr_d"]),
@@ -45,5 +46,6 @@ def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: st
         "host": socket.gethostname(),
     }
     d_out_dim = LOSSES.get(config["loss"]["name"]).output_dim(config["loss"].get("params", {}))
+    columns.update(search_columns(config))
     columns.update(arch_columns(ArchSpec.from_dict(arch), data_shape, d_out_dim))
     return columns

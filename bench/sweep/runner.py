@@ -64,6 +64,11 @@ def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
 
 def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool = False,
               max_concurrent: int | None = None, num_cpus: int | None = None, cache_dir: str | None = None) -> SweepOutcome:
+    if loaded.suite.search is not None:  # hyperparameter search: Optuna studies, rounds of Tune trials
+        from bench.sweep.search import run_search
+
+        return run_search(loaded, address=address, restart=restart, max_concurrent=max_concurrent,
+                          num_cpus=num_cpus, cache_dir=cache_dir)
     os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")  # experiment state saved often, for resume
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
     os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")

@@ -1,0 +1,401 @@
+"""Hyperparameter search runs: one Optuna study per grid cell on a journal file in the results
+folder; the driver asks for points, Ray Tune trains them as ordinary trials, the driver tells
+the studies their scores.
+
+Layout (besides ``rows/``, ``summaries/``, ``suite.yaml`` and ``grid.json`` as in a grid sweep;
+``grid.json`` lists the points sampled so far)::
+
+    <results>/search/studies.journal   Optuna JournalStorage: every ask (with its sampled values) and tell
+    <results>/search/spec.json         what is searched (cells, space, sampler, seed, objective)
+    <results>/tune-search/round-<h>/   the Ray Tune experiment of one round of points
+
+**Rounds.**  Each round asks every unfinished cell for its next points (up to ``batch``; rounds
+start at multiples of ``batch``), trains them in one Tuner, reads each trial's objective from its
+Parquet rows and tells the study: a diverged trial, or one whose metric is undefined, is told
+the worst value (±inf); one that raised (after its retries) is told ``FAIL``; both use up budget.
+Random and QMC points do not depend on scores, so one round holds the whole budget; TPE uses
+rounds of ``batch`` (default 4).
+
+**Resume.**  A point is in the journal from the moment it is asked, before it trains.  Running
+again reopens the studies: told points are final (never resampled or retrained); asked but
+untold points are trained again with the same values (``Tuner.restore`` of their round continues
+them from their checkpoints) or, when their rows are already complete, just told; then sampling
+continues up to the budget, which may have been raised.
+
+**Same seed, same points.**  Optuna does not store a sampler's random state, so sample ``k`` of a
+cell is drawn by a sampler seeded with ``hash(seed, k)`` (random, TPE); QMC's position in its
+scrambled Sobol sequence is kept in the study itself.  Points therefore do not depend on when a
+run was interrupted, and all cells of a suite see the same random/QMC points (a paired design).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.arch.spec import content_id
+from bench.suite import LoadedSuite
+from bench.suite.search import ParamSpec, SearchCfg, apply_params, cell_method, cell_params, objective_of, PARAMS
+
+SEARCH_DIR = "search"
+JOURNAL = "studies.journal"
+SPEC_FILE = "spec.json"
+TUNE_SEARCH_DIR = "tune-search"
+
+
+@dataclass(frozen=True)
+class Cell:
+    id: str  # the study name
+    config: dict
+    params: dict  # name → ParamSpec
+    method: str
+
+
+@dataclass(frozen=True)
+class Point:
+    cell: Cell
+    sample: int  # 0-based index of the point in its cell's study
+    number: int  # Optuna trial number
+    storage_id: int  # Optuna's internal trial id
+    params: dict
+    config: dict
+    trial_id: str
+
+
+def distribution(name: str, spec: ParamSpec):
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+    if spec.choices is not None:
+        return CategoricalDistribution(list(spec.choices))
+    if PARAMS[name][0] == "int":
+        return IntDistribution(int(spec.low), int(spec.high), log=spec.log, step=spec.step or 1)
+    return FloatDistribution(float(spec.low), float(spec.high), log=spec.log)
+
+
+def sample_seed(seed: int, sample: int) -> int:
+    return int(hashlib.sha256(f"bench-search:{seed}:{sample}".encode()).hexdigest()[:8], 16)
+
+
+def make_sampler(name: str, seed: int, sample: int):
+    """The sampler that draws sample ``sample`` (see the module docstring on seeding)."""
+    import optuna
+
+    if name == "random":
+        return optuna.samplers.RandomSampler(seed=sample_seed(seed, sample))
+    if name == "tpe":
+        return optuna.samplers.TPESampler(seed=sample_seed(seed, sample))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=seed,
+                                          independent_sampler=optuna.samplers.RandomSampler(seed=sample_seed(seed, 0)),
+                                          warn_independent_sampling=False)
+
+
+def search_cells(loaded: LoadedSuite) -> list[Cell]:
+    search = loaded.suite.search
+    cells = []
+    for trial in loaded.trials:
+        cells.append(Cell("c-" + trial.id.removeprefix("t-"), trial.config, cell_params(search, trial.config),
+                          cell_method(search, trial.config)))
+    return cells
+
+
+class Studies:
+    """The cells' Optuna studies on one journal file."""
+
+    def __init__(self, folder: Path, search: SearchCfg, cells: list[Cell], mode: str):
+        import optuna
+        from optuna.storages import JournalStorage
+        from optuna.storages.journal import JournalFileBackend, JournalFileOpenLock
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = str(folder / JOURNAL)
+        self.storage = JournalStorage(JournalFileBackend(path, lock_obj=JournalFileOpenLock(path)))
+        self.search, self.cells = search, cells
+        direction = "maximize" if mode == "max" else "minimize"
+        self.studies = {c.id: optuna.create_study(study_name=c.id, storage=self.storage, direction=direction,
+                                                  load_if_exists=True) for c in cells}
+        for cell in cells:
+            self._abort_incomplete(cell)
+
+    def _abort_incomplete(self, cell: Cell) -> None:
+        """A point asked while the driver died mid-ask has only some of its values: fail it and
+        leave it out of the budget."""
+        from optuna.trial import TrialState
+
+        study = self.studies[cell.id]
+        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            if set(trial.params) != set(cell.params):
+                self.storage.set_trial_user_attr(trial._trial_id, "aborted", True)
+                study.tell(trial.number, state=TrialState.FAIL)
+
+    def points(self, cell: Cell, states=None) -> list[Point]:
+        trials = [t for t in self.studies[cell.id].get_trials(deepcopy=False) if not t.user_attrs.get("aborted")]
+        out = []
+        for sample, trial in enumerate(sorted(trials, key=lambda t: t.number)):
+            if states is not None and trial.state not in states:
+                continue
+            out.append(self._point(cell, sample, trial))
+        return out
+
+    def _point(self, cell: Cell, sample: int, trial) -> Point:
+        meta = {"study": cell.id, "sample": sample, "sampler": self.search.sampler, "method": cell.method}
+        config = apply_params(cell.config, dict(trial.params), meta)
+        return Point(cell, sample, trial.number, trial._trial_id, dict(trial.params), config,
+                     content_id(config, prefix="t-", length=12))
+
+    def pending(self) -> list[Point]:
+        from optuna.trial import TrialState
+
+        return [p for cell in self.cells for p in self.points(cell, states=(TrialState.RUNNING,))]
+
+    def ask_round(self) -> int:
+        """Ask every cell below its budget for points up to the next multiple of ``batch``; a cell
+        whose previous points are not all told yet gets none with TPE (so TPE always sees whole
+        rounds); random and QMC points do not depend on scores."""
+        from optuna.trial import TrialState
+
+        size, budget, asked = self.search.round_size(), self.search.budget, 0
+        for cell in self.cells:
+            study = self.studies[cell.id]
+            if self.search.sampler == "tpe" and study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+                continue
+            n = len(self.points(cell))
+            want = min(size - n % size, budget - n) if n < budget else 0
+            distributions = {name: distribution(name, spec) for name, spec in cell.params.items()}
+            for sample in range(n, n + want):
+                study.sampler = make_sampler(self.search.sampler, self.search.seed, sample)
+                study.ask(fixed_distributions=distributions)
+                asked += 1
+        return asked
+
+    def tell(self, point: Point, value: float | None, status: str) -> None:
+        from optuna.trial import TrialState
+
+        study = self.studies[point.cell.id]
+        self.storage.set_trial_user_attr(point.storage_id, "trial_id", point.trial_id)
+        self.storage.set_trial_user_attr(point.storage_id, "status", status)
+        if value is None:
+            study.tell(point.number, state=TrialState.FAIL)
+        else:
+            study.tell(point.number, value)
+
+    def all_points(self) -> list[Point]:
+        return [p for cell in self.cells for p in self.points(cell)]
+
+    def finished(self) -> int:
+        from optuna.trial import TrialState
+
+        return sum(len(self.points(c, states=(TrialState.COMPLETE, TrialState.FAIL))) for c in self.cells)
+
+
+def read_outcome(results_dir: Path, trial_id: str, metric: str, mode: str, at: str, steps: int,
+                 *, final: bool) -> tuple[float | None, str] | None:
+    """(objective value or None, status) of a finished trial from its rows; None while it is
+    unfinished (with ``final``, an unfinished or missing trial counts as ``error``).  A diverged
+    trial, or one whose metric is undefined (NaN, e.g. ``mode_kl`` with no mode covered), gets the
+    worst value (±inf): a bad setting, which TPE should learn to avoid; an error gets None."""
+    import math
+
+    import pandas as pd
+
+    path = results_dir / "rows" / f"{trial_id}.parquet"
+    if not path.is_file():
+        return (None, "error") if final else None
+    rows = pd.read_parquet(path).sort_values("step")
+    last = rows.iloc[-1]
+    status = str(last["status"])
+    complete = status == "diverged" or (status == "ok" and int(last["step"]) >= steps)
+    if not complete:
+        return (None, "error" if status == "ok" else status) if final else None
+    worst = -math.inf if mode == "max" else math.inf
+    if status != "ok" or metric not in rows.columns:
+        return worst, status
+    values = rows[metric].astype(float)
+    value = float(values.iloc[-1]) if at == "final" else float(values.max() if mode == "max" else values.min())
+    return (value, status) if math.isfinite(value) else (worst, status)
+
+
+def prepare_search_dir(loaded: LoadedSuite, cells: list[Cell], metric: str, mode: str, *, restart: bool) -> bool:
+    """Create (or check) the results folder of a search.  Returns True when resuming."""
+    from bench.sweep.runner import GRID_FILE, TUNE_DIR, SweepConflict
+
+    results = loaded.results_dir
+    if restart and results.exists():
+        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
+            target = results / name
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    search = loaded.suite.search
+    spec = {"cells": sorted(c.id for c in cells), "metric": metric, "mode": mode,
+            "search": search.model_dump(mode="json", exclude={"budget", "batch"})}
+    spec_path = results / SEARCH_DIR / SPEC_FILE
+    if spec_path.is_file():
+        old = json.loads(spec_path.read_text())
+        if old != spec:
+            changed = sorted(k for k in spec if old.get(k) != spec[k])
+            raise SweepConflict(f"{results} holds a different hyperparameter search (changed: {', '.join(changed)}; "
+                                f"only `search.budget` and `search.batch` may change between runs). "
+                                "Use --restart to start over there, or --results DIR.")
+    elif (results / GRID_FILE).exists():
+        raise SweepConflict(f"{results} holds a grid sweep, not a hyperparameter search. "
+                            "Use --restart to start over there, or --results DIR.")
+    resuming = spec_path.is_file()
+    spec_path.parent.mkdir(parents=True, exist_ok=True)
+    spec_path.write_text(json.dumps(spec, indent=1))
+    import yaml
+
+    (results / "suite.yaml").write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False))
+    return resuming
+
+
+def write_grid(results_dir: Path, points: list[Point]) -> None:
+    from bench.sweep.runner import GRID_FILE
+
+    records = [{"trial_id": p.trial_id, "method": p.cell.method, "config": p.config} for p in points]
+    (results_dir / GRID_FILE).write_text(json.dumps(records, indent=1))
+
+
+def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool = False,
+               max_concurrent: int | None = None, num_cpus: int | None = None, cache_dir: str | None = None):
+    """Run (or resume) the suite's hyperparameter search; returns a :class:`SweepOutcome`."""
+    os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")
+    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
+    os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
+    import ray
+
+    from bench.suite.grid import evaluation_config
+    from bench.sweep.runner import SweepOutcome, trial_counts
+
+    loaded.results_dir = loaded.results_dir.resolve()
+    suite, search = loaded.suite, loaded.suite.search
+    metric, mode = objective_of(search, evaluation_config(suite)["metrics"])
+    cells = search_cells(loaded)
+    resuming = prepare_search_dir(loaded, cells, metric, mode, restart=restart)
+    results = loaded.results_dir
+    studies = Studies(results / SEARCH_DIR, search, cells, mode)
+    total = len(cells) * search.budget
+    print(f"bench: hyperparameter search of suite {suite.name!r} v{suite.version}: {len(cells)} cells × budget "
+          f"{search.budget} = {total} trials, {search.sampler} sampler (seed {search.seed}), objective {metric} "
+          f"({mode}, {search.objective.at}) -> {results}" + (f" (resuming: {studies.finished()} done)" if resuming else ""),
+          flush=True)
+    steps = int(suite.training.steps)
+    outcome = lambda p, final: read_outcome(results, p.trial_id, metric, mode, search.objective.at, steps, final=final)  # noqa: E731
+
+    started_ray = False
+    runner = None
+    try:
+        while True:
+            todo = []
+            for point in studies.pending():
+                known = outcome(point, False)
+                if known is not None:  # trained before an interruption: tell, do not retrain
+                    studies.tell(point, *known)
+                else:
+                    todo.append(point)
+            if not todo:
+                if studies.ask_round() == 0:
+                    break
+                continue
+            if search.sampler != "tpe" and studies.ask_round():  # points that do not wait for scores join this round
+                continue
+            write_grid(results, studies.all_points())
+            if runner is None:
+                runner = _RoundRunner(loaded, address, max_concurrent, num_cpus, cache_dir, total)
+                started_ray = runner.started_ray
+            runner.run(todo, done=studies.finished())
+            for point in todo:
+                studies.tell(point, *outcome(point, True))
+        write_grid(results, studies.all_points())
+    finally:
+        if started_ray:
+            ray.shutdown()
+    _print_best(studies, metric)
+    return SweepOutcome(results, total, trial_counts(results))
+
+
+def _print_best(studies: Studies, metric: str) -> None:
+    for cell in studies.cells:
+        study = studies.studies[cell.id]
+        try:
+            best = study.best_trial
+        except ValueError:
+            print(f"bench: {cell.id} {cell.method}: no finite {metric}", flush=True)
+            continue
+        values = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in best.params.items())
+        print(f"bench: {cell.id} {cell.method} seed={cell.config['seed']}: best {metric}={best.value:.4g} "
+              f"(trial {best.user_attrs.get('trial_id')}: {values})", flush=True)
+
+
+class _RoundRunner:
+    """Shared set-up (dataset, real-data reference, Ray) and one Tuner per round of points."""
+
+    def __init__(self, loaded: LoadedSuite, address, max_concurrent, num_cpus, cache_dir, total: int):
+        import ray
+        from ray import tune
+
+        from bench.data import load_dataset
+        from bench.metrics.reference import build_reference
+        from bench.suite.grid import evaluation_config
+        from bench.suite.load import resolve_path
+        from bench.sweep.provenance import git_commit
+        from bench.sweep.trainable import train_trial
+
+        suite = loaded.suite
+        self.loaded, self.total = loaded, total
+        dataset_args = suite.dataset.loader_args()
+        if "path" in dataset_args:
+            dataset_args["path"] = str(resolve_path(loaded.path, dataset_args["path"]).resolve())
+        dataset = load_dataset(dataset_args)
+        self.eval_cfg = evaluation_config(suite)
+        if self.eval_cfg.get("inception_path"):
+            self.eval_cfg["inception_path"] = str(resolve_path(loaded.path, self.eval_cfg["inception_path"]).resolve())
+        reference = build_reference(dataset, self.eval_cfg, cache_dir=cache_dir, device="cpu")
+        self.started_ray = not ray.is_initialized()
+        if self.started_ray:
+            ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
+                     logging_level="ERROR", log_to_driver=False)
+        shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
+                  "dataset_args": dataset_args, "reference": reference, "git_commit": git_commit(),
+                  "cpu": suite.resources.cpu, "gpu": suite.resources.gpu}
+        self.trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared),
+                                             {"cpu": suite.resources.cpu, "gpu": suite.resources.gpu})
+        self.max_concurrent = max_concurrent or suite.resources.max_concurrent
+
+    def run(self, points: list[Point], *, done: int) -> None:
+        """Train ``points`` in one Tune experiment, named by their ids (so an interrupted round
+        is restored, not restarted)."""
+        from ray import tune
+
+        from bench.sweep.progress import ProgressPrinter
+
+        ids = sorted(p.trial_id for p in points)
+        name = "round-" + hashlib.sha256(" ".join(ids).encode()).hexdigest()[:10]
+        storage = self.loaded.results_dir / TUNE_SEARCH_DIR
+        experiment = storage / name
+        print(f"bench: round of {len(points)} points ({done}/{self.total} done)", flush=True)
+        if tune.Tuner.can_restore(str(experiment)):
+            tuner = tune.Tuner.restore(str(experiment), trainable=self.trainable, resume_unfinished=True,
+                                       resume_errored=True)
+        else:
+            printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
+            tuner = tune.Tuner(
+                self.trainable,
+                param_space={"trial": tune.grid_search([{"id": p.trial_id, "config": p.config} for p in points])},
+                tune_config=tune.TuneConfig(max_concurrent_trials=self.max_concurrent, reuse_actors=True,
+                                            trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
+                run_config=tune.RunConfig(
+                    name=name, storage_path=str(storage), verbose=0, callbacks=[printer],
+                    failure_config=tune.FailureConfig(max_failures=self.loaded.suite.retries),
+                    checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
+            )
+        tuner.fit()
+
+
+def _trial_name(trial) -> str:
+    return trial.config["trial"]["id"]

@@ -1,0 +1,171 @@
+"""A hyperparameter search end to end through Ray Tune: `bench run` on a tiny search suite
+writes one row per (trial, step) with the sampled values in the config columns; a run killed
+with SIGKILL and run again finishes the same study (same points, same numbers, finished trials
+not retrained, nothing resampled); a raised budget continues it; `bench report` reads it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from bench.store import load_results
+
+SUITE = {
+    "name": "tiny-search",
+    "version": 1,
+    "dataset": {"name": "ring8"},
+    "architectures": {"catalogue": "mlp.jsonl"},
+    "methods": [{"loss": "ns"}, {"loss": "wgan", "regularizer": {"name": "gp"}}],
+    "training": {"steps": 60, "batch_size": 64, "log_every": 30},
+    "evaluation": {"every": 30, "num_samples": 500},
+    "search": {
+        "sampler": "random",
+        "budget": 3,
+        "seed": 0,
+        "space": {
+            "lr": {"low": 1e-4, "high": 1e-2, "log": True},
+            "beta1": {"low": 0.0, "high": 0.9},
+            "n_disc": {"choices": [1, 2]},
+            "weight": {"low": 0.1, "high": 10.0, "log": True},
+        },
+    },
+}
+
+
+def write(folder, name="search.yaml", **search):
+    from bench.arch.spec import ArchSpec
+
+    (folder / "mlp.jsonl").write_text(json.dumps(ArchSpec("mlp", {"g_width": 32, "d_width": 32, "g_depth": 2, "d_depth": 2}, z_dim=4).to_dict()) + "\n")
+    mapping = json.loads(json.dumps(SUITE))
+    mapping["search"].update(search)
+    (folder / name).write_text(yaml.safe_dump(mapping, sort_keys=False))
+    return folder / name
+
+
+def bench_run(suite, out, *extra, timeout=240):
+    return subprocess.run([sys.executable, "-m", "bench.cli.main", "run", str(suite), "--results", str(out),
+                           "--num-cpus", "2", *extra], capture_output=True, text=True, timeout=timeout)
+
+
+def study_trials(out) -> dict[str, list]:
+    import optuna
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    storage = JournalStorage(JournalFileBackend(str(out / "search" / "studies.journal")))
+    return {s.study_name: optuna.load_study(study_name=s.study_name, storage=storage).get_trials()
+            for s in optuna.get_all_study_summaries(storage)}
+
+
+@pytest.fixture(scope="module")
+def searched(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("search")
+    proc = bench_run(write(folder), folder / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return folder / "out", proc.stdout
+
+
+def test_search_runs_budget_trials_per_cell_with_sampled_config_columns(searched):
+    out, stdout = searched
+    rows = load_results(out)
+    assert rows["trial_id"].nunique() == 2 * 3 and len(rows) == 2 * 3 * 2
+    assert not rows.duplicated(["trial_id", "step"]).any() and set(rows["status"]) == {"ok"}
+    assert set(rows["method"]) == {"ns+none", "wgan+gp"}  # λ is searched: one label per method
+    trials = rows.drop_duplicates("trial_id")
+    assert trials["lr_g"].between(1e-4, 1e-2).all() and (trials["lr_g"] == trials["lr_d"]).all()
+    assert trials["beta1"].between(0, 0.9).all() and set(trials["n_disc"]) <= {1, 2}
+    assert trials["lr_g"].nunique() == 3  # three points, the same three in both cells (same seed)
+    gp = trials[trials["method"] == "wgan+gp"]
+    assert gp["reg_weight"].between(0.1, 10).all() and gp["reg_weight"].nunique() == 3
+    assert (trials.loc[trials["method"] == "ns+none", "reg_weight"] == 0).all()
+    assert sorted(trials["search_sample"]) == [0, 0, 1, 1, 2, 2] and set(trials["search_sampler"]) == {"random"}
+    assert set(trials["search_trial"]) == {f"{s}/{k}" for s, k in zip(trials["search_study"], trials["search_sample"])}
+    grid = json.loads((out / "grid.json").read_text())
+    assert {g["trial_id"] for g in grid} == set(rows["trial_id"])
+    studies = study_trials(out)
+    assert set(studies) == set(trials["search_study"])
+    told = {t.user_attrs["trial_id"]: t for ts in studies.values() for t in ts}
+    assert set(told) == set(rows["trial_id"]) and all(t.state.name == "COMPLETE" for t in told.values())
+    final = rows.sort_values("step").groupby("trial_id").tail(1).set_index("trial_id")["modes"]
+    assert all(t.value == final[tid] for tid, t in told.items())  # objective: final `modes`, maximized
+    assert "6 trials: 6 ok" in stdout and "best modes=" in stdout
+
+
+def test_report_reads_the_search(searched, tmp_path):
+    from bench.report.build import build_report
+
+    out, _ = searched
+    summary = build_report(out, tmp_path / "report", metric="modes", n_boot=50, figures=False)
+    assert summary.search and set(summary.methods) == {"ns+none", "wgan+gp"}
+    assert summary.progress.expected == 6 and summary.progress.finished == 6
+    budget = (tmp_path / "report" / "budget.csv").read_text()  # Lucic's E[best of k] over the sampled points
+    assert "ns+none" in budget and "wgan+gp" in budget
+
+
+def test_killed_search_resumes_the_same_study(searched, tmp_path):
+    reference, _ = searched
+    suite, out = write(tmp_path), tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "bench.cli.main", "run", str(suite), "--results", str(out),
+                             "--num-cpus", "2", "--max-concurrent", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline and not list((out / "summaries").glob("*.parquet")):
+            assert proc.poll() is None, "the run ended before it could be interrupted"
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finished = {p.stem: p.stat().st_mtime_ns for p in (out / "summaries").glob("*.parquet")}
+    rows_before = {p.stem: p.stat().st_mtime_ns for p in (out / "rows").glob("*.parquet") if p.stem in finished}
+    assert finished and len(finished) < 6
+
+    # Run again, with the budget raised from 3 to 4: the interrupted study finishes and continues.
+    again = bench_run(write(tmp_path, budget=4), out)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "(resuming" in again.stdout
+    rows, ref = load_results(out), load_results(reference)
+    assert rows["trial_id"].nunique() == 8 and not rows.duplicated(["trial_id", "step"]).any()
+    assert sorted(rows.drop_duplicates("trial_id")["search_sample"]) == [0, 0, 1, 1, 2, 2, 3, 3]
+    assert set(ref["trial_id"]) < set(rows["trial_id"])  # same seed, same first three points per cell
+    a = rows[rows["trial_id"].isin(ref["trial_id"])].sort_values(["trial_id", "step"]).reset_index(drop=True)
+    b = ref.sort_values(["trial_id", "step"]).reset_index(drop=True)
+    assert len(a) == 12
+    assert a["modes"].tolist() == b["modes"].tolist() and a["d_loss"].tolist() == b["d_loss"].tolist()
+    for trial_id, stamp in rows_before.items():  # finished before the kill: not retrained
+        assert (out / "rows" / f"{trial_id}.parquet").stat().st_mtime_ns == stamp
+    studies = study_trials(out)
+    assert [len(ts) for ts in studies.values()] == [4, 4]  # nothing resampled
+    assert all(t.state.name == "COMPLETE" for ts in studies.values() for t in ts)
+
+
+def test_a_changed_search_is_refused(searched, tmp_path):
+    out, _ = searched
+    proc = bench_run(write(tmp_path, seed=7), out)
+    assert proc.returncode == 2 and "different hyperparameter search" in proc.stderr and "search" in proc.stderr
+
+
+def test_tpe_search_runs_in_rounds(tmp_path):
+    """TPE asks a round, waits for its scores, asks the next: one Tune experiment per round."""
+    suite = write(tmp_path, sampler="tpe", budget=2, batch=1)
+    mapping = yaml.safe_load(suite.read_text())
+    mapping["methods"] = [{"loss": "ns"}]
+    mapping["search"]["space"].pop("weight")
+    suite.write_text(yaml.safe_dump(mapping))
+    proc = bench_run(suite, tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("bench: round of 1 points") == 2
+    assert len(list((tmp_path / "out" / "tune-search").glob("round-*"))) == 2
+    rows = load_results(tmp_path / "out").drop_duplicates("trial_id")
+    assert sorted(rows["search_sample"]) == [0, 1] and set(rows["search_sampler"]) == {"tpe"}
+    (trials,) = study_trials(tmp_path / "out").values()
+    assert [t.state.name for t in trials] == ["COMPLETE", "COMPLETE"]
+    assert trials[0].datetime_complete <= trials[1].datetime_start  # the second point was asked after the first was told
