@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("run", "validate", "report", "archs")
+SUBCOMMANDS = ("run", "status", "validate", "report", "archs")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,6 +28,8 @@ class ProgressPrinter(tune.Callback):
     def on_trial_result(self, iteration, trials, trial, result, **info):
         values = " ".join(f"{m}={result[m]:.4g}" for m in self.metric_names if isinstance(result.get(m), (int, float)))
         self._line(f"{self._who(trial)} step={result.get('step')} {result.get('status', '')} {values}")
+        if result.get("note"):
+            self._line(f"{self._who(trial)} note: {result['note']}")
 
     def on_trial_complete(self, iteration, trials, trial, **info):
         self.done += 1
