@@ -112,6 +112,8 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_rows(tmp_path):
     resumed = load_results(out)
 
     context = f"seed {seed}: killed after {rows_before} row files, {len(finished)} trials finished"
+    print(context, "; attempts:", resumed.groupby("trial_id")["attempt"].max().tolist(),
+          "; resumed_from:", resumed.groupby("trial_id")["resumed_from"].max().tolist())
     assert not resumed.duplicated(["trial_id", "step"]).any(), context
     key = ["trial_id", "step"]
     assert resumed[key].values.tolist() == reference[key].values.tolist(), context
