@@ -13,6 +13,7 @@ with status ``error`` and its traceback, then re-raised so that Tune retries the
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import traceback
@@ -29,6 +30,7 @@ from bench.sweep.columns import config_columns
 from bench.sweep.provenance import library_versions
 
 LOGS_DIR = "logs"
+_ATTEMPT = re.compile(r" attempt (\d+): ")
 
 
 @lru_cache(maxsize=2)
@@ -68,6 +70,7 @@ def train_trial(param: dict, *, shared: dict) -> None:
     base["resumed_from"] = 0
     trainer = None
     notes: list[str] = []
+    append_log(results_dir, trial_id, f"attempt {base['attempt']}: started on {base['host']}")
 
     def log(message: str) -> None:
         notes.append(message)
@@ -120,14 +123,19 @@ def train_trial(param: dict, *, shared: dict) -> None:
 
 
 def previous_attempt(results_dir: Location, trial_id: str) -> int:
-    """The highest ``attempt`` in the trial's rows so far (0 for a trial never started)."""
+    """How many times the trial was started before: the highest attempt in its log (every attempt
+    logs its start, even one that dies before writing a row) or in its rows; 0 if never."""
+    logged = 0
+    if results_dir.exists(LOGS_DIR, f"{trial_id}.log"):
+        found = [int(m) for m in _ATTEMPT.findall(results_dir.read_text(LOGS_DIR, f"{trial_id}.log"))]
+        logged = max(found, default=0)
     try:
         rows = read_trial_rows(results_dir, trial_id)
     except Exception:  # noqa: BLE001 — an unreadable row file is rewritten by this attempt
-        return 0
+        rows = None
     if rows is None or "attempt" not in rows or rows["attempt"].isna().all():
-        return 0
-    return int(rows["attempt"].max())
+        return logged
+    return max(logged, int(rows["attempt"].max()))
 
 
 def append_log(results_dir: Location, trial_id: str, message: str) -> None:
