@@ -10,10 +10,14 @@ def add_parser(subparsers) -> None:
         "Validate SUITE, expand it into trials and run them with Ray Tune. Running the same suite "
         "again on the same results folder resumes it: finished trials are kept, others continue."))
     parser.add_argument("suite", help="suite YAML file")
-    parser.add_argument("--results", metavar="DIR", help="results folder (default: the suite's `results`, else results/<name>)")
+    parser.add_argument("--results", metavar="DIR", help="results folder or URI, e.g. s3://bucket/sweeps/x "
+                        "(default: the suite's `results`, else results/<name>)")
     parser.add_argument("--address", metavar="ADDR", help="join an existing Ray cluster ('auto' or host:port); default: start a local Ray")
     parser.add_argument("--restart", action="store_true", help="discard this suite's previous results in the folder and start over")
     parser.add_argument("--max-concurrent", type=int, metavar="N", help="at most N trials at once (default: as resources allow)")
+    parser.add_argument("--cpus-per-trial", type=float, metavar="X", help="CPUs per trial (default: the suite's resources.cpu)")
+    parser.add_argument("--gpus-per-trial", type=float, metavar="X",
+                        help="GPU share per trial, e.g. 0.25 packs four trials on a GPU (default: the suite's resources.gpu)")
     parser.add_argument("--num-cpus", type=int, metavar="N", help="CPUs of the local Ray instance (default: all)")
     parser.add_argument("--cache", metavar="DIR", help="cache of feature extractors and real statistics (default: $BENCH_CACHE or ~/.cache/bench)")
     parser.set_defaults(func=run)
@@ -29,7 +33,8 @@ def run(args) -> int:
 
     try:
         outcome = run_sweep(loaded, address=args.address, restart=args.restart,
-                            max_concurrent=args.max_concurrent, num_cpus=args.num_cpus, cache_dir=args.cache)
+                            max_concurrent=args.max_concurrent, num_cpus=args.num_cpus, cache_dir=args.cache,
+                            cpus_per_trial=args.cpus_per_trial, gpus_per_trial=args.gpus_per_trial)
     except SweepConflict as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID

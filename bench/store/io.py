@@ -1,7 +1,8 @@
 """Writing and reading result rows.
 
 Each trial owns one file, ``rows/<trial_id>.parquet``, rewritten with *all* of its rows at every
-evaluation (write to a dot-named temporary, fsync, ``os.replace``).  Rewriting is idempotent by
+evaluation (write to a dot-named temporary, fsync, ``os.replace``; a single object write on an
+object store — see :mod:`bench.store.location`, which also accepts ``s3://``-style URIs).  Rewriting is idempotent by
 (trial id, step): a trial resumed from an older checkpoint recomputes and rewrites the same
 rows, so a crash between writing and checkpointing can never duplicate a row.  Readers skip
 dot- and underscore-prefixed files and unify the schemas of all files.
@@ -10,13 +11,13 @@ dot- and underscore-prefixed files and unify the schemas of all files.
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bench.store.location import Location
 from bench.store.schema import CORE_COLUMNS, arrow_type
 
 ROWS_DIR = "rows"
@@ -39,57 +40,63 @@ def rows_to_table(rows: list[dict], *, core: bool = True) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def atomic_write_table(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    with open(tmp, "wb") as handle:
-        pq.write_table(table, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+def table_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
 
 
-def write_trial_rows(results_dir: Path, trial_id: str, rows: list[dict]) -> Path:
+def atomic_write_table(table: pa.Table, path: str | os.PathLike) -> None:
+    """Write one Parquet file atomically (a local path; see :class:`Location` for other storage)."""
+    path = Path(path)
+    Location.of(path.parent).write_bytes(table_bytes(table), path.name)
+
+
+def write_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str, rows: list[dict]) -> str:
     """Replace the trial's row file with ``rows`` (one per evaluation step, unique steps)."""
     steps = [row["step"] for row in rows]
     if len(steps) != len(set(steps)):
         raise ValueError(f"trial {trial_id}: duplicate steps {steps}")
-    path = Path(results_dir) / ROWS_DIR / f"{trial_id}.parquet"
-    atomic_write_table(rows_to_table(rows), path)
-    return path
+    return Location.of(results_dir).write_bytes(table_bytes(rows_to_table(rows)), ROWS_DIR, f"{trial_id}.parquet")
 
 
-def write_trial_summary(results_dir: Path, trial_id: str, summary: dict) -> Path:
+def write_trial_summary(results_dir: str | os.PathLike | Location, trial_id: str, summary: dict) -> str:
     """Replace the trial's one-row summary (stability statistics) in ``summaries/<trial_id>.parquet``."""
-    path = Path(results_dir) / SUMMARIES_DIR / f"{trial_id}.parquet"
-    atomic_write_table(rows_to_table([summary], core=False), path)
-    return path
+    table = rows_to_table([summary], core=False)
+    return Location.of(results_dir).write_bytes(table_bytes(table), SUMMARIES_DIR, f"{trial_id}.parquet")
 
 
-def load_summaries(results_dir: str | os.PathLike) -> pd.DataFrame:
+def load_summaries(results_dir: str | os.PathLike | Location) -> pd.DataFrame:
     """All per-trial summaries as one DataFrame (one row per finished trial); empty if none."""
-    files = row_files(Path(results_dir), SUMMARIES_DIR)
-    return _read_unified(files) if files else pd.DataFrame()
+    location = Location.of(results_dir)
+    files = location.files(SUMMARIES_DIR, ".parquet")
+    return _read_unified(files, location.fs) if files else pd.DataFrame()
 
 
-def row_files(results_dir: Path, folder_name: str = ROWS_DIR) -> list[Path]:
-    folder = Path(results_dir) / folder_name
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith((".", "_")))
+def row_files(results_dir: str | os.PathLike | Location, folder_name: str = ROWS_DIR) -> list[str]:
+    return Location.of(results_dir).files(folder_name, ".parquet")
 
 
-def load_results(results_dir: str | os.PathLike) -> pd.DataFrame:
+def read_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str) -> pd.DataFrame | None:
+    """One trial's rows, or None when it has none yet."""
+    location = Location.of(results_dir)
+    if not location.exists(ROWS_DIR, f"{trial_id}.parquet"):
+        return None
+    return pq.read_table(location.path(ROWS_DIR, f"{trial_id}.parquet"), filesystem=location.fs).to_pandas()
+
+
+def load_results(results_dir: str | os.PathLike | Location) -> pd.DataFrame:
     """All result rows under ``results_dir`` as one DataFrame (schemas unified across files),
     sorted by (trial_id, step).  Raises FileNotFoundError if there are none."""
-    files = row_files(Path(results_dir))
+    location = Location.of(results_dir)
+    files = location.files(ROWS_DIR, ".parquet")
     if not files:
-        raise FileNotFoundError(f"no result rows under {Path(results_dir) / ROWS_DIR}")
-    return _read_unified(files).sort_values(["trial_id", "step"], kind="stable").reset_index(drop=True)
+        raise FileNotFoundError(f"no result rows under {location.path(ROWS_DIR)}")
+    return _read_unified(files, location.fs).sort_values(["trial_id", "step"], kind="stable").reset_index(drop=True)
 
 
-def _read_unified(files: list[Path]) -> pd.DataFrame:
-    tables = [pq.read_table(p) for p in files]
+def _read_unified(files: list[str], fs=None) -> pd.DataFrame:
+    tables = [pq.read_table(p, filesystem=fs) for p in files]
     schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
     return pa.concat_tables([t.cast(schema) if t.schema == schema else _conform(t, schema) for t in tables]).to_pandas()
 

@@ -50,6 +50,8 @@ CORE_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
     "host": (pa.string(), "host name of the worker"),
     "device": (pa.string(), "torch device the trial ran on"),
     "timestamp": (pa.string(), "UTC time the row was written, ISO 8601"),
+    "attempt": (pa.int64(), "how many times the trial has been started (1 = first run; retries and resumes add 1)"),
+    "resumed_from": (pa.int64(), "step of the checkpoint this attempt started from (0 = from scratch)"),
 }
 
 STATUSES = ("ok", "diverged", "error")

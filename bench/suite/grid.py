@@ -81,7 +81,7 @@ def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
     if DATASETS.get(suite.dataset.name).kind == "image":
         dataset.setdefault("resolution", DATASETS.get(suite.dataset.name).default_resolution)
     evaluation = evaluation_config(suite)
-    training = suite.training.model_dump()
+    training = suite.training.model_dump(exclude_none=True)  # unset options do not change trial ids
     trials: list[Trial] = []
     seen: set[str] = set()
     for spec in architectures:

@@ -22,7 +22,7 @@ class LoadedSuite:
     path: Path
     architectures: list[ArchSpec]
     trials: list  # list[bench.suite.grid.Trial]
-    results_dir: Path
+    results_dir: Path | str  # a local folder, or a URI (see bench.store.location)
 
     @property
     def planned_trials(self) -> int:
@@ -176,12 +176,22 @@ def load_suite(path: str | Path, *, results: str | Path | None = None) -> Loaded
     if problems:
         raise SuiteError(path, problems)
     trials = expand_trials(suite, architectures)
-    results_dir = Path(results) if results is not None else (
+    results_dir = _results_location(results) if results is not None else (
         resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)
     return LoadedSuite(suite, path, architectures, trials, results_dir)
 
 
-def resolve_results(suite_path: Path, name: str) -> Path:
+def _results_location(results: str | Path) -> Path | str:
+    from bench.store.location import is_uri
+
+    return str(results) if is_uri(results) else Path(results)
+
+
+def resolve_results(suite_path: Path, name: str) -> Path | str:
+    from bench.store.location import is_uri
+
+    if is_uri(name):
+        return name
     candidate = Path(name).expanduser()
     return candidate if candidate.is_absolute() else Path.cwd() / candidate
 

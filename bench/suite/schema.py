@@ -161,6 +161,13 @@ class OptimizerCfg(Section):
     n_gen: int = Field(1, ge=1)
 
 
+class FailAtCfg(Section):
+    """A test hook: trials (all, or those with one of ``seeds``) raise on reaching ``step``."""
+
+    step: int = Field(..., ge=1)
+    seeds: Optional[list[int]] = None
+
+
 class TrainingCfg(Section):
     steps: int = Field(..., ge=1, description="generator updates")
     batch_size: int = Field(64, ge=1)
@@ -168,6 +175,7 @@ class TrainingCfg(Section):
     log_every: int = Field(100, ge=1)
     divergence_threshold: float = Field(1e6, gt=0, description="|loss| above this counts as diverged")
     checkpoint_every: Optional[int] = Field(None, ge=1, description="G steps between checkpoints; default: every evaluation")
+    fail_at: Optional[FailAtCfg] = Field(None, description="for testing only: trials raise on purpose at a step")
 
 
 class EvaluationCfg(Section):

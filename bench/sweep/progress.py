@@ -11,13 +11,13 @@ from ray import tune
 class ProgressPrinter(tune.Callback):
     """One line per evaluation and per finished trial: ``[done/total] trial method arch step metrics``."""
 
-    def __init__(self, total: int, metric_names: list[str], already_done: int = 0, stream=sys.stdout):
+    def __init__(self, total: int, metric_names: list[str], already_done: int = 0, stream=None):
         self.total, self.metric_names, self.done, self.stream = total, metric_names, already_done, stream
-        self.started = time.time()
+        self.started = time.time()  # stream None: sys.stdout at print time (Tune pickles callbacks)
 
     def _line(self, text: str) -> None:
         elapsed = time.time() - self.started
-        print(f"[{self.done}/{self.total} {elapsed:6.0f}s] {text}", file=self.stream, flush=True)
+        print(f"[{self.done}/{self.total} {elapsed:6.0f}s] {text}", file=self.stream or sys.stdout, flush=True)
 
     @staticmethod
     def _who(trial) -> str:
@@ -28,6 +28,8 @@ class ProgressPrinter(tune.Callback):
     def on_trial_result(self, iteration, trials, trial, result, **info):
         values = " ".join(f"{m}={result[m]:.4g}" for m in self.metric_names if isinstance(result.get(m), (int, float)))
         self._line(f"{self._who(trial)} step={result.get('step')} {result.get('status', '')} {values}")
+        if result.get("note"):
+            self._line(f"{self._who(trial)} note: {result['note']}")
 
     def on_trial_complete(self, iteration, trials, trial, **info):
         self.done += 1

@@ -5,19 +5,23 @@ Results folder layout::
     <results>/suite.yaml     the suite as run (resolved, with includes merged)
     <results>/grid.json      the trial grid: [{"trial_id", "method", "config"}, ...]
     <results>/rows/          Parquet rows, one file per trial (see bench.store)
+    <results>/logs/          one log per trial: checkpoint fallbacks, resumes (bench.sweep.trainable)
     <results>/tune/          Ray Tune's experiment state and trial checkpoints
+
+``<results>`` is a local folder, a shared-filesystem path or a pyarrow URI (``s3://…``): Ray
+Tune's storage and the trials' Parquet writes both go there (bench.store.location).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from bench.store.location import Location, normalize
 from bench.suite import LoadedSuite
 from bench.suite.load import resolve_path
 
@@ -31,7 +35,7 @@ class SweepConflict(Exception):
 
 @dataclass
 class SweepOutcome:
-    results_dir: Path
+    results_dir: Path | str
     total: int
     counts: dict  # status → number of trials
 
@@ -42,33 +46,35 @@ def grid_records(loaded: LoadedSuite) -> list[dict]:
 
 def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
     """Create the folder (or check it holds this grid).  Returns True when resuming."""
-    results = loaded.results_dir
-    grid_path = results / GRID_FILE
-    if restart and results.exists():
-        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries"):
-            target = results / name
-            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
-    resuming = grid_path.exists()
+    results = Location.of(loaded.results_dir)
+    if restart:
+        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs"):
+            results.remove(name)
+    resuming = results.exists(GRID_FILE)
     if resuming:
-        old = {r["trial_id"] for r in json.loads(grid_path.read_text())}
+        old = {r["trial_id"] for r in json.loads(results.read_text(GRID_FILE))}
         new = {t.id for t in loaded.trials}
         if old != new:
             raise SweepConflict(
                 f"{results} holds a sweep with a different trial grid ({len(old - new)} trials only there, "
                 f"{len(new - old)} only in {loaded.path}). Use --restart to start over there, or --results DIR.")
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "suite.yaml").write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False))
-    grid_path.write_text(json.dumps(grid_records(loaded), indent=1))
+    results.write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False), "suite.yaml")
+    results.write_text(json.dumps(grid_records(loaded), indent=1), GRID_FILE)
     return resuming
 
 
 def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool = False,
-              max_concurrent: int | None = None, num_cpus: int | None = None, cache_dir: str | None = None) -> SweepOutcome:
+              max_concurrent: int | None = None, num_cpus: int | None = None, cache_dir: str | None = None,
+              cpus_per_trial: float | None = None, gpus_per_trial: float | None = None) -> SweepOutcome:
+    """Run or resume the sweep.  ``cpus_per_trial``/``gpus_per_trial`` override the suite's
+    ``resources`` (a GPU fraction packs several trials on one GPU; it is a scheduling share,
+    not a memory limit), ``max_concurrent`` its ``resources.max_concurrent``."""
     if loaded.suite.search is not None:  # hyperparameter search: Optuna studies, rounds of Tune trials
         from bench.sweep.search import run_search
 
         return run_search(loaded, address=address, restart=restart, max_concurrent=max_concurrent,
-                          num_cpus=num_cpus, cache_dir=cache_dir)
+                          num_cpus=num_cpus, cache_dir=cache_dir,
+                          cpus_per_trial=cpus_per_trial, gpus_per_trial=gpus_per_trial)
     os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")  # experiment state saved often, for resume
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
     os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
@@ -82,8 +88,11 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     from bench.sweep.provenance import git_commit
     from bench.sweep.trainable import train_trial
 
-    loaded.results_dir = loaded.results_dir.resolve()
+    loaded.results_dir = normalize(loaded.results_dir)
+    location = Location.of(loaded.results_dir)
     suite = loaded.suite
+    cpu = suite.resources.cpu if cpus_per_trial is None else cpus_per_trial
+    gpu = suite.resources.gpu if gpus_per_trial is None else gpus_per_trial
     resuming = prepare_results_dir(loaded, restart=restart)
     dataset_args = suite.dataset.loader_args()
     if "path" in dataset_args:
@@ -105,13 +114,14 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     try:
         shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
                   "dataset_args": dataset_args, "reference": reference, "git_commit": git_commit(),
-                  "cpu": suite.resources.cpu, "gpu": suite.resources.gpu}
-        trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared),
-                                        {"cpu": suite.resources.cpu, "gpu": suite.resources.gpu})
-        experiment = loaded.results_dir / TUNE_DIR
+                  "cpu": cpu, "gpu": gpu}
+        trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
+        storage = {} if location.local else {"storage_filesystem": location.fs}
+        experiment = location.path(TUNE_DIR)
         printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"])
-        if resuming and tune.Tuner.can_restore(str(experiment)):
-            tuner = tune.Tuner.restore(str(experiment), trainable=trainable, resume_unfinished=True, resume_errored=True)
+        if resuming and tune.Tuner.can_restore(experiment, **storage):
+            tuner = tune.Tuner.restore(experiment, trainable=trainable, resume_unfinished=True, resume_errored=True,
+                                       **storage)
         else:
             param_space = {"trial": tune.grid_search([{"id": t.id, "config": t.config} for t in loaded.trials])}
             tuner = tune.Tuner(
@@ -121,7 +131,7 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
                     max_concurrent_trials=max_concurrent or suite.resources.max_concurrent, reuse_actors=True,
                     trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
                 run_config=tune.RunConfig(
-                    name=TUNE_DIR, storage_path=str(loaded.results_dir), verbose=0, callbacks=[printer],
+                    name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer], **storage,
                     failure_config=tune.FailureConfig(max_failures=suite.retries),
                     checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
             )
@@ -136,7 +146,7 @@ def _trial_name(trial) -> str:
     return trial.config["trial"]["id"]
 
 
-def trial_counts(results_dir: Path) -> dict:
+def trial_counts(results_dir: Path | str) -> dict:
     """Trials per final status, from the rows written so far."""
     from bench.store import load_results
 

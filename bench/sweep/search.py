@@ -262,17 +262,22 @@ def write_grid(results_dir: Path, points: list[Point]) -> None:
 
 
 def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool = False,
-               max_concurrent: int | None = None, num_cpus: int | None = None, cache_dir: str | None = None):
-    """Run (or resume) the suite's hyperparameter search; returns a :class:`SweepOutcome`."""
+               max_concurrent: int | None = None, num_cpus: int | None = None, cache_dir: str | None = None,
+               cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
+    """Run (or resume) the suite's hyperparameter search; returns a :class:`SweepOutcome`.
+    The Optuna journal needs a file-system path (local or shared), not an object-store URI."""
     os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
     os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
     import ray
 
     from bench.suite.grid import evaluation_config
-    from bench.sweep.runner import SweepOutcome, trial_counts
+    from bench.sweep.runner import SweepConflict, SweepOutcome, trial_counts
 
-    loaded.results_dir = loaded.results_dir.resolve()
+    if "://" in str(loaded.results_dir) and not str(loaded.results_dir).startswith("file://"):
+        raise SweepConflict(f"a hyperparameter search keeps its Optuna journal next to the results, so `results` must be "
+                            f"a file-system path (local or a shared mount), not {loaded.results_dir}")
+    loaded.results_dir = Path(str(loaded.results_dir).removeprefix("file://")).resolve()
     suite, search = loaded.suite, loaded.suite.search
     metric, mode = objective_of(search, evaluation_config(suite)["metrics"])
     cells = search_cells(loaded)
@@ -306,7 +311,8 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
                 continue
             write_grid(results, studies.all_points())
             if runner is None:
-                runner = _RoundRunner(loaded, address, max_concurrent, num_cpus, cache_dir, total)
+                runner = _RoundRunner(loaded, address, max_concurrent, num_cpus, cache_dir, total,
+                                      cpus_per_trial, gpus_per_trial)
                 started_ray = runner.started_ray
             runner.run(todo, done=studies.finished())
             for point in todo:
@@ -335,7 +341,8 @@ def _print_best(studies: Studies, metric: str) -> None:
 class _RoundRunner:
     """Shared set-up (dataset, real-data reference, Ray) and one Tuner per round of points."""
 
-    def __init__(self, loaded: LoadedSuite, address, max_concurrent, num_cpus, cache_dir, total: int):
+    def __init__(self, loaded: LoadedSuite, address, max_concurrent, num_cpus, cache_dir, total: int,
+                 cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
         import ray
         from ray import tune
 
@@ -348,6 +355,8 @@ class _RoundRunner:
 
         suite = loaded.suite
         self.loaded, self.total = loaded, total
+        cpu = suite.resources.cpu if cpus_per_trial is None else cpus_per_trial
+        gpu = suite.resources.gpu if gpus_per_trial is None else gpus_per_trial
         dataset_args = suite.dataset.loader_args()
         if "path" in dataset_args:
             dataset_args["path"] = str(resolve_path(loaded.path, dataset_args["path"]).resolve())
@@ -362,9 +371,8 @@ class _RoundRunner:
                      logging_level="ERROR", log_to_driver=False)
         shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
                   "dataset_args": dataset_args, "reference": reference, "git_commit": git_commit(),
-                  "cpu": suite.resources.cpu, "gpu": suite.resources.gpu}
-        self.trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared),
-                                             {"cpu": suite.resources.cpu, "gpu": suite.resources.gpu})
+                  "cpu": cpu, "gpu": gpu}
+        self.trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
         self.max_concurrent = max_concurrent or suite.resources.max_concurrent
 
     def run(self, points: list[Point], *, done: int) -> None:

@@ -1,28 +1,36 @@
 """The Ray Tune function trainable: one trial, from config to Parquet rows.
 
-Rows are rewritten in full at every evaluation (idempotent by (trial id, step)); a checkpoint is
+Rows are rewritten in full at every evaluation (idempotent by (trial id, step)) to the sweep's
+storage location (a local folder or a URI, :mod:`bench.store.location`); a checkpoint is
 reported to Tune every ``checkpoint_every`` steps, so a retried or resumed trial continues from
-its last checkpoint and rewrites exactly the rows it would have written.  An exception is
-recorded as a row with status ``error`` and its traceback, then re-raised so that Tune retries
-the trial (``retries`` times) before it is marked as errored.
+its last checkpoint and rewrites exactly the rows it would have written.  Checkpoints are
+verified when loaded and a bad one falls back to the previous one (:mod:`bench.sweep.checkpoints`);
+what happened is written to ``logs/<trial_id>.log`` and to the worker's stderr.  Rows carry the
+trial's ``attempt`` number and the step it ``resumed_from``.  An exception is recorded as a row
+with status ``error`` and its traceback, then re-raised so that Tune retries the trial
+(``retries`` times) before it is marked as errored.
 """
 
 from __future__ import annotations
 
-import os
+import re
+import sys
 import tempfile
 import traceback
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 
 import torch
 
 from bench.store import write_trial_rows, write_trial_summary
+from bench.store.io import read_trial_rows
+from bench.store.location import Location
+from bench.sweep.checkpoints import restore_state, write_checkpoint
 from bench.sweep.columns import config_columns
 from bench.sweep.provenance import library_versions
 
-CHECKPOINT_FILE = "trainer.pt"
+LOGS_DIR = "logs"
+_ATTEMPT = re.compile(r" attempt (\d+): ")
 
 
 @lru_cache(maxsize=2)
@@ -49,7 +57,7 @@ def train_trial(param: dict, *, shared: dict) -> None:
     trial_id, config = param["trial"]["id"], param["trial"]["config"]
     torch.set_num_threads(max(1, int(shared["cpu"])))
     device = pick_device(shared["gpu"])
-    results_dir = Path(shared["results_dir"])
+    results_dir = Location.of(shared["results_dir"])
     from bench.data import sample_shape
 
     base = config_columns(trial_id, config, suite=shared["suite"], suite_version=shared["suite_version"],
@@ -58,7 +66,15 @@ def train_trial(param: dict, *, shared: dict) -> None:
     base.update({**reference.row_fields(), "git_commit": shared["git_commit"],
                  "versions": library_versions(), "device": device})
     metrics = config["evaluation"]["metrics"]
+    base["attempt"] = previous_attempt(results_dir, trial_id) + 1
+    base["resumed_from"] = 0
     trainer = None
+    notes: list[str] = []
+    append_log(results_dir, trial_id, f"attempt {base['attempt']}: started on {base['host']}")
+
+    def log(message: str) -> None:
+        notes.append(message)
+        append_log(results_dir, trial_id, f"attempt {base['attempt']}: {message}")
 
     def rows(history: list[dict]) -> list[dict]:
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -70,22 +86,29 @@ def train_trial(param: dict, *, shared: dict) -> None:
     def on_evaluation(t: Trainer, row: dict) -> None:
         write_trial_rows(results_dir, trial_id, rows(t.history))
         if not t.checkpoint_due():  # else on_checkpoint reports this step with its checkpoint
-            tune.report({"step": t.step, "status": t.status, **_finite(row)})
+            tune.report(report(t, row))
+
+    def report(t: Trainer, row: dict) -> dict:
+        out = {"step": t.step, "status": t.status, **_finite(row)}
+        if notes:
+            out["note"] = "; ".join(notes)
+            notes.clear()
+        return out
 
     def on_checkpoint(t: Trainer) -> None:
         with tempfile.TemporaryDirectory() as folder:
-            torch.save(t.state_dict(), os.path.join(folder, CHECKPOINT_FILE))
+            write_checkpoint(t.state_dict(), folder)
             last = t.history[-1] if t.history and t.history[-1]["step"] == t.step else {}
-            tune.report({"step": t.step, "status": t.status, **_finite(last)},
-                        checkpoint=tune.Checkpoint.from_directory(folder))
+            tune.report(report(t, last), checkpoint=tune.Checkpoint.from_directory(folder))
 
     try:
         dataset = _dataset(json.dumps(shared["dataset_args"], sort_keys=True))
         trainer = Trainer(config, dataset.x, device=device)
-        checkpoint = tune.get_checkpoint()
-        if checkpoint is not None:
-            with checkpoint.as_directory() as folder:
-                trainer.load_state_dict(torch.load(os.path.join(folder, CHECKPOINT_FILE), weights_only=True))
+        state = restore_state(tune.get_checkpoint(), log)
+        if state is not None:
+            trainer.load_state_dict(state)
+            base["resumed_from"] = trainer.step
+            log(f"resumed from the checkpoint at step {trainer.step}")
         trainer.run(evaluate_fn, on_evaluation, on_checkpoint)
         write_trial_summary(results_dir, trial_id, trial_summary(base, trainer, reference, metrics))
     except Exception as exc:
@@ -97,6 +120,31 @@ def train_trial(param: dict, *, shared: dict) -> None:
         write_trial_rows(results_dir, trial_id, rows(history) + [{**base, **error_row,
                          "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
         raise
+
+
+def previous_attempt(results_dir: Location, trial_id: str) -> int:
+    """How many times the trial was started before: the highest attempt in its log (every attempt
+    logs its start, even one that dies before writing a row) or in its rows; 0 if never."""
+    logged = 0
+    if results_dir.exists(LOGS_DIR, f"{trial_id}.log"):
+        found = [int(m) for m in _ATTEMPT.findall(results_dir.read_text(LOGS_DIR, f"{trial_id}.log"))]
+        logged = max(found, default=0)
+    try:
+        rows = read_trial_rows(results_dir, trial_id)
+    except Exception:  # noqa: BLE001 — an unreadable row file is rewritten by this attempt
+        rows = None
+    if rows is None or "attempt" not in rows or rows["attempt"].isna().all():
+        return logged
+    return max(logged, int(rows["attempt"].max()))
+
+
+def append_log(results_dir: Location, trial_id: str, message: str) -> None:
+    """One timestamped line in ``logs/<trial_id>.log`` (rewritten whole: object stores cannot
+    append) and on the worker's stderr."""
+    line = f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {trial_id} {message}"
+    print(f"bench: {line}", file=sys.stderr, flush=True)
+    old = results_dir.read_text(LOGS_DIR, f"{trial_id}.log") if results_dir.exists(LOGS_DIR, f"{trial_id}.log") else ""
+    results_dir.write_text(old + line + "\n", LOGS_DIR, f"{trial_id}.log")
 
 
 def trial_summary(base: dict, trainer, reference, metrics: list[str]) -> dict:

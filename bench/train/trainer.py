@@ -30,6 +30,10 @@ EVAL_SEED_OFFSET = 1_000_003  # evaluation latents come from their own generator
 EvaluateFn = Callable[[torch.Tensor], dict]
 
 
+class DeliberateFailure(RuntimeError):
+    """Raised at ``training.fail_at`` steps: a hook for testing retries and error rows."""
+
+
 class Trainer:
     """Everything one trial trains: G, D, optimizers, EMA, counters and the row history."""
 
@@ -127,6 +131,8 @@ class Trainer:
             for _ in range(min(opt["n_gen"], steps - self.step)):
                 self.g_step(track_grad=(self.step + 1) % log_every == 0)
                 self.step += 1
+                if self._fails_here(train.get("fail_at")):
+                    raise DeliberateFailure(f"training.fail_at: deliberate failure at step {self.step} (a test hook)")
                 if self.step % log_every == 0 and self._diverged(train["divergence_threshold"]):
                     self.status = "diverged"
                 if self.status != "ok" or self.step % eval_every == 0 or self.step == steps:
@@ -140,6 +146,9 @@ class Trainer:
                 if self.status != "ok":
                     break
         return self.status
+
+    def _fails_here(self, fail_at: Optional[dict]) -> bool:
+        return bool(fail_at) and self.step == fail_at["step"] and self.config["seed"] in (fail_at.get("seeds") or [self.config["seed"]])
 
     def checkpoint_due(self) -> bool:
         """True at the steps where a checkpoint is taken: every ``checkpoint_every`` steps (default:

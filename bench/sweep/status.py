@@ -1,0 +1,119 @@
+"""Where a sweep stands: each trial of ``grid.json`` classified from its rows and Ray Tune's
+saved experiment state, without starting Ray.
+
+A trial is *finished* when its last row is ``ok`` at its step budget (or Tune terminated it),
+*diverged* when its last row says so, *errored* when Tune gave up on it (or, with no Tune state,
+its last row is an error), *running* when Tune's last saved state has it running, else
+*pending*.  Tune saves its state every few seconds while a driver runs; after a crash of the
+driver "running" trials are the ones a rerun resumes from their checkpoints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+
+from bench.store.location import Location
+
+STATES = ("finished", "running", "pending", "errored", "diverged")
+GRID_FILE, TUNE_DIR = "grid.json", "tune"
+
+
+@dataclass
+class SweepStatus:
+    location: str
+    trials: dict[str, str]  # trial id → one of STATES
+    errors: dict[str, str] = field(default_factory=dict)  # trial id → first line of its error
+    attempts: dict[str, int] = field(default_factory=dict)
+    state_age_s: float | None = None  # seconds since Tune last saved the experiment state
+    unsampled: int = 0  # hyperparameter search: points of the budget not asked from Optuna yet
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s: sum(1 for v in self.trials.values() if v == s) for s in STATES}
+        counts["pending"] += self.unsampled
+        return counts
+
+    def describe(self) -> str:
+        counts = self.counts
+        lines = [f"{self.location}: {len(self.trials) + self.unsampled} trials"
+                 + (f" ({self.unsampled} search points not sampled yet, counted as pending)" if self.unsampled else "")]
+        lines += [f"  {name:<9} {counts[name]}" for name in STATES]
+        if self.state_age_s is not None:
+            lines.append(f"Ray Tune state saved {self.state_age_s:.0f} s ago"
+                         + (" (no driver seems to be running: `bench run` resumes it)" if self.state_age_s > 120
+                            and counts["running"] + counts["pending"] else ""))
+        for trial_id, message in sorted(self.errors.items()):
+            if self.trials[trial_id] == "errored":
+                lines.append(f"  error {trial_id} (attempt {self.attempts.get(trial_id, '?')}): {message}")
+        return "\n".join(lines)
+
+
+def tune_states(location: Location) -> tuple[dict[str, str], float | None]:
+    """Trial id → Tune status (PENDING, RUNNING, TERMINATED, ERROR, PAUSED) from the newest
+    ``experiment_state-*.json``, and the age of that file in seconds."""
+    files = [p for p in location.files(TUNE_DIR, ".json") if os.path.basename(p).startswith("experiment_state-")]
+    if not files:
+        return {}, None
+    newest = max(files, key=os.path.basename)  # names carry the session's start time
+    info = location.fs.get_file_info(newest)
+    age = time.time() - info.mtime.timestamp() if info.mtime is not None else None
+    with location.fs.open_input_stream(newest) as handle:
+        data = json.loads(handle.read())
+    states = {}
+    for entry in data.get("trial_data", []):
+        trial = json.loads(entry[0]) if isinstance(entry[0], str) else entry[0]
+        config = trial.get("config") or {}
+        trial_id = (config.get("trial") or {}).get("id") or trial.get("custom_dirname")
+        if trial_id:
+            states[trial_id] = trial.get("status", "PENDING")
+    return states, age
+
+
+def sweep_status(results: str | os.PathLike | Location) -> SweepStatus:
+    from bench.store import load_results
+
+    location = Location.of(results)
+    if not location.exists(GRID_FILE):
+        raise FileNotFoundError(f"{location.path(GRID_FILE)} not found: not a sweep's results folder")
+    grid = json.loads(location.read_text(GRID_FILE))
+    budget = {g["trial_id"]: int(g["config"]["training"]["steps"]) for g in grid}
+    try:
+        rows = load_results(location)
+        last = rows.sort_values("step").groupby("trial_id").tail(1).set_index("trial_id")
+    except FileNotFoundError:
+        rows, last = None, None
+    tune, age = tune_states(location)
+    status, errors, attempts = {}, {}, {}
+    for trial_id, steps in budget.items():
+        row = last.loc[trial_id] if last is not None and trial_id in last.index else None
+        state = tune.get(trial_id)
+        if row is not None and "attempt" in row and row["attempt"] == row["attempt"]:
+            attempts[trial_id] = int(row["attempt"])
+        if row is not None and row["status"] == "error" and isinstance(row.get("error"), str):
+            errors[trial_id] = row["error"].splitlines()[0]
+        if row is not None and row["status"] == "diverged":
+            status[trial_id] = "diverged"
+        elif (row is not None and row["status"] == "ok" and int(row["step"]) >= steps) or state == "TERMINATED":
+            status[trial_id] = "finished"
+        elif state == "ERROR" or (state is None and row is not None and row["status"] == "error"):
+            status[trial_id] = "errored"
+        elif state == "RUNNING":
+            status[trial_id] = "running"
+        else:
+            status[trial_id] = "pending"
+    return SweepStatus(str(location), status, errors, attempts, age, unsampled=_unsampled(location, len(budget)))
+
+
+def _unsampled(location: Location, sampled: int) -> int:
+    """For a hyperparameter search (``search/spec.json``): cells × budget minus the points in the grid."""
+    import yaml
+
+    spec_file = ("search", "spec.json")
+    if not location.exists(*spec_file) or not location.exists("suite.yaml"):
+        return 0
+    cells = len(json.loads(location.read_text(*spec_file))["cells"])
+    budget = int((yaml.safe_load(location.read_text("suite.yaml")).get("search") or {}).get("budget", 0))
+    return max(0, cells * budget - sampled)
