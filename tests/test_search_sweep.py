@@ -169,3 +169,14 @@ def test_tpe_search_runs_in_rounds(tmp_path):
     (trials,) = study_trials(tmp_path / "out").values()
     assert [t.state.name for t in trials] == ["COMPLETE", "COMPLETE"]
     assert trials[0].datetime_complete <= trials[1].datetime_start  # the second point was asked after the first was told
+
+    # bench status counts the budget, not only the points asked so far: raise the budget by one
+    # in the saved suite and the point Optuna has not been asked for yet shows as pending.
+    from bench.sweep.status import sweep_status
+
+    assert sweep_status(tmp_path / "out").counts == {"finished": 2, "running": 0, "pending": 0, "errored": 0, "diverged": 0}
+    saved = yaml.safe_load((tmp_path / "out" / "suite.yaml").read_text())
+    saved["search"]["budget"] = 3
+    (tmp_path / "out" / "suite.yaml").write_text(yaml.safe_dump(saved))
+    status = sweep_status(tmp_path / "out")
+    assert status.counts["pending"] == 1 and status.counts["finished"] == 2 and "not sampled yet" in status.describe()
