@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 
 import numpy as np
 import pandas as pd
+import pyarrow.fs as pafs
 import pytest
 
 from bench.cli import report as cli
 from bench.registry import UnknownNameError
 from bench.report import build_report
+from bench.store.location import Location
 from tests.report_synth import write_suite
 
 EFFECTS = {"ns+none": 0.0, "hinge+none": 2.0, "ns+gp": 4.0, "wgan+gp": -40.0}
@@ -133,3 +136,26 @@ def test_cli_default_dir_and_terminal_output(dominant, tmp_path, monkeypatch, ca
     args = parser.parse_args(["report"])
     assert args.func(args) == 2
     assert "several results directories" in capsys.readouterr().err
+
+
+def test_report_from_a_non_local_filesystem(dominant, tmp_path, capsys):
+    """Results on an object store (here a pyarrow SubTreeFileSystem, which is not a LocalFileSystem)
+    give the same leaderboard as the same results on a local disk; the report is written locally."""
+    path, local = dominant
+    shutil.copytree(path / "rows", tmp_path / "bucket" / "sweep" / "rows")
+    shutil.copy(path / "grid.json", tmp_path / "bucket" / "sweep" / "grid.json")
+    remote = Location(pafs.SubTreeFileSystem(str(tmp_path), pafs.LocalFileSystem()), "bucket/sweep", "mock://bucket/sweep")
+    with pytest.raises(ValueError, match="pass --out"):
+        build_report(remote, figures=False)
+    summary = build_report(remote, tmp_path / "out", metric="fid", n_boot=500, figures=False)
+    assert summary.results_dir == "mock://bucket/sweep"
+    assert summary.progress.expected == local.progress.expected == 40
+    pd.testing.assert_frame_equal(summary.leaderboard, local.leaderboard)
+    assert "bench report: sweep" in (tmp_path / "out" / "leaderboard.md").read_text()
+    # The CLI keeps a URI as written (argparse must not turn s3://b/x into a Path s3:/b/x).
+    parser = argparse.ArgumentParser()
+    cli.add_parser(parser.add_subparsers())
+    assert parser.parse_args(["report", "s3://bucket/sweep"]).dir == "s3://bucket/sweep"
+    args = parser.parse_args(["report", f"file://{path}", "--out", str(tmp_path / "o2"), "--no-figures"])
+    assert args.func(args) == 0 and (tmp_path / "o2" / "leaderboard.csv").is_file()
+    assert "wgan+gp" in capsys.readouterr().out

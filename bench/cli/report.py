@@ -1,6 +1,7 @@
 """``bench report [DIR] [--out OUT] [--metric fid] [--thresholds T ...]``: the leaderboard.
 
-DIR is a results directory (one holding ``rows/``).  Without DIR, ``results/`` must hold exactly
+DIR is a results directory (one holding ``rows/``), local or a URI pyarrow reads (``s3://…``; then
+``--out`` is required, the report is written locally).  Without DIR, ``results/`` must hold exactly
 one such folder; otherwise the command lists them and fails.  OUT defaults to ``DIR/report``.
 """
 
@@ -20,7 +21,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Leaderboard, statistics (Friedman, Nemenyi, bootstrap), figures, leaderboard.md/.csv and a "
         "self-contained report.html for a results directory.",
     )
-    parser.add_argument("dir", nargs="?", type=Path, help="results directory (default: the only one under results/)")
+    parser.add_argument("dir", nargs="?",
+                        help="results directory, or the URI of one (s3://…, needs --out) "
+                        "(default: the only one under results/)")
     parser.add_argument("--out", type=Path, help="output folder (default: DIR/report)")
     parser.add_argument("--metric", default="fid", help="registered metric to rank on (default: fid)")
     parser.add_argument("--thresholds", type=float, nargs="+", metavar="T",

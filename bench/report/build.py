@@ -19,6 +19,7 @@ from bench.report.tables import default_thresholds, leaderboard, metric_table
 from bench.report.text import display_table
 from bench.report.trials import Progress, progress, trial_table
 from bench.store import load_results
+from bench.store.location import Location, is_uri
 
 
 @dataclass
@@ -26,7 +27,7 @@ class ReportSummary:
     """What :func:`build_report` found and wrote.  ``leaderboard`` is numeric (one row per method,
     best first), ``display`` the same as strings; ``files`` maps output names to paths."""
 
-    results_dir: Path
+    results_dir: Path | str  # a local folder, or the URI of results on a remote filesystem
     out_dir: Path
     metric: str
     higher_is_better: bool
@@ -50,7 +51,7 @@ class ReportSummary:
 
 
 def build_report(
-    results_dir: str | Path,
+    results_dir: str | Path | Location,
     out_dir: str | Path | None = None,
     *,
     metric: str = "fid",
@@ -62,15 +63,26 @@ def build_report(
 ) -> ReportSummary:
     """Analyse ``results_dir`` and write the report to ``out_dir`` (default ``results_dir/report``).
 
+    ``results_dir`` may be a local folder or a URI that pyarrow reads (``s3://…``, ``gs://…``); the
+    report itself is written locally, so a URI needs ``out_dir``.
+
     ``metric`` (a registered metric) ranks the methods; ``thresholds`` are its success thresholds
     (default: quartiles of the final values); ``alpha`` is the level of the tests and of the
     critical difference; ``n_boot`` bootstrap resamples from ``numpy.random.default_rng(seed)``.
     Raises ``FileNotFoundError`` without result rows, ``UnknownNameError`` for an unregistered
     metric and ``ValueError`` for a metric without values or a sweep with no finished trial."""
-    results_dir = Path(results_dir)
+    location = Location.of(results_dir)
+    if not location.local:
+        results_dir = str(location)
+    elif isinstance(results_dir, Location) or is_uri(results_dir):
+        results_dir = Path(location.root)
+    else:
+        results_dir = Path(results_dir)  # as given, so messages show the user's relative path
+    if out_dir is None and not location.local:
+        raise ValueError(f"results at {location} are not a local folder: pass --out DIR (out_dir) for the report")
     out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
     rng = np.random.default_rng(seed)
-    rows = load_results(results_dir)
+    rows = load_results(location)
     metrics = metric_columns(rows)
     higher = higher_is_better(metric)
     if metric not in metrics:
@@ -85,7 +97,7 @@ def build_report(
         trials["config"] = "search_trial=" + trials["search_trial"].astype(str)
     if axes and not search:
         trials["method"] = trials["method"] + " " + trials["config"]
-    prog = progress(results_dir, trials)
+    prog = progress(location, trials)
     finished = trials[trials["finished"]].copy()
     if finished.empty:
         raise ValueError(f"no finished trial in {results_dir} yet: {prog.describe()}")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ def write_outputs(summary, extra: dict[str, pd.DataFrame], figures: list[html.Fi
         table.to_csv(path, index=name != "metrics")
         files[path.name] = path
     metrics_table = metrics_display(extra.get("metrics", pd.DataFrame()), summary.methods)
-    title = f"bench report: {summary.results_dir.name} (ranked on {summary.metric})"
+    title = f"bench report: {posixpath.basename(str(summary.results_dir))} (ranked on {summary.metric})"
     files["leaderboard.md"] = out / "leaderboard.md"
     files["leaderboard.md"].write_text(_markdown(title, summary, metrics_table, figures, out))
     files["report.html"] = out / "report.html"

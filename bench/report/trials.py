@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bench.report.columns import higher_is_better, method_labels
+from bench.store.location import Location
 
 STATUS_ORDER = {"ok": 0, "diverged": 1, "error": 2}
 
@@ -83,21 +84,21 @@ class Progress:
         return text
 
 
-def progress(results_dir: str | Path, trials: pd.DataFrame) -> Progress:
+def progress(results_dir: str | Path | Location, trials: pd.DataFrame) -> Progress:
     """Compare the trials with rows against ``results_dir/grid.json`` (a JSON list of objects
     with a ``trial_id``, written by ``bench run``) when that file exists."""
-    grid_path = Path(results_dir) / "grid.json"
+    location = Location.of(results_dir)
     expected, missing = None, ()
-    if grid_path.is_file():
-        planned = _planned_ids(grid_path)
+    if location.exists("grid.json"):
+        planned = _planned_ids(location.read_text("grid.json"), location.path("grid.json"))
         expected = len(planned)
         missing = tuple(sorted(set(planned) - set(trials.index)))
     unfinished = tuple(sorted(trials.index[~trials["finished"]]))
     return Progress(expected, len(trials), int(trials["finished"].sum()), missing, unfinished)
 
 
-def _planned_ids(path: Path) -> list[str]:
-    data = json.loads(path.read_text())
+def _planned_ids(text: str, path: str) -> list[str]:
+    data = json.loads(text)
     if isinstance(data, dict) and "trials" in data:
         data = data["trials"]
     if not isinstance(data, list):
