@@ -27,7 +27,7 @@ from bench.perf.workload import cpu_threads, load_workload
 
 SETTINGS = {  # quick / full
     "overhead_steps": (20, 200), "overhead_repeats": (3, 7), "survey_steps": (5, 40),
-    "eval_repeats": (1, 3), "ray_trials": ((1, 3), (2, 10)), "frechet_dim": (256, 2048),
+    "eval_repeats": (1, 3), "ray_trials": (6, 12), "frechet_dim": (256, 2048),
     "gpu_steps": (50, 300),
 }
 
@@ -111,8 +111,7 @@ def run_figures(*, quick: bool = False, device: str = "cpu", suite: str | None =
     frechet_timing(64)  # warm-up of LAPACK
     fig.update(frechet_timing(_setting("frechet_dim", quick)))
     if ray:
-        small, large = _setting("ray_trials", quick)
-        fig.update(measure_trial_overhead(small, large))
+        fig.update(measure_trial_overhead(_setting("ray_trials", quick)))
     else:
         fig["trial_overhead_seconds"] = float("nan")
     slots = max(1, int((fig["cpu_cores"] if device == "cpu" else 1) // max(workload.suite.resources.cpu, 1e-9)))

@@ -2,17 +2,21 @@
 as ``bench run`` configures it (function trainable with resources, ``reuse_actors=True``, grid
 search over trial configs, a storage folder), one trial at a time.
 
-    trial_overhead_seconds = (wall(n_large) − wall(n_small)) / (n_large − n_small)
+    trial_overhead_seconds = median over consecutive trials of (start of trial i+1 − start of trial i)
 
-the slope of ``Tuner.fit`` wall time in the number of trials, so the fixed start-up of a Tuner
-(``tuner_fixed_seconds``, the intercept) and of Ray (``ray_init_seconds``) are separate figures.
-It is the time a worker slot spends per trial on scheduling, actor reuse, reporting and
-experiment-state bookkeeping rather than training.
+Each trivial trial stamps its start time; with one trial at a time and a trial body that takes
+microseconds, the gap between consecutive starts is what a worker slot spends per trial on
+scheduling, actor reuse, reporting and experiment-state bookkeeping rather than training.  The
+median over n − 1 gaps is robust to the occasional experiment-state save (a slope between two
+Tuner runs of different sizes was not: on a busy 2-core machine it came out negative).  The fixed
+start-up of a Tuner (``tuner_fixed_seconds`` = wall − n · per-trial) and of Ray
+(``ray_init_seconds``) are separate figures.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 
@@ -20,10 +24,11 @@ import time
 def _trivial(config: dict) -> None:
     from ray import tune
 
-    tune.report({"value": float(config["i"])})
+    tune.report({"value": float(config["i"]), "started": time.time()})
 
 
-def _fit(n: int, storage: str, name: str) -> float:
+def _fit(n: int, storage: str, name: str) -> tuple[float, list[float]]:
+    """Wall seconds of ``Tuner.fit`` over n trivial trials, and each trial's start time."""
     from ray import tune
 
     trainable = tune.with_resources(_trivial, {"cpu": 1})
@@ -38,11 +43,13 @@ def _fit(n: int, storage: str, name: str) -> float:
     wall = time.perf_counter() - start
     if results.num_errors:
         raise RuntimeError(f"{results.num_errors} trivial trials failed in the Ray overhead benchmark")
-    return wall
+    return wall, sorted(float(r.metrics["started"]) for r in results)
 
 
-def measure_trial_overhead(n_small: int = 2, n_large: int = 10, num_cpus: int | None = None) -> dict:
+def measure_trial_overhead(n_trials: int = 12, num_cpus: int | None = None) -> dict:
     """Per-trial and fixed costs of Ray Tune (see module doc); starts and stops its own local Ray."""
+    if n_trials < 2:
+        raise ValueError(f"n_trials must be at least 2 (per-trial cost is a gap between trials), got {n_trials}")
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
     os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")  # as bench run sets it
     os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
@@ -57,10 +64,9 @@ def measure_trial_overhead(n_small: int = 2, n_large: int = 10, num_cpus: int | 
     try:
         with tempfile.TemporaryDirectory() as storage:
             _fit(1, storage, "warmup")
-            small = _fit(n_small, storage, "small")
-            large = _fit(n_large, storage, "large")
+            wall, starts = _fit(n_trials, storage, "trials")
     finally:
         ray.shutdown()
-    per_trial = (large - small) / (n_large - n_small)
-    return {"trial_overhead_seconds": per_trial, "tuner_fixed_seconds": max(small - n_small * per_trial, 0.0),
-            "ray_init_seconds": ray_init, "trial_overhead_trials": n_large}
+    per_trial = statistics.median(b - a for a, b in zip(starts, starts[1:]))
+    return {"trial_overhead_seconds": per_trial, "tuner_fixed_seconds": max(wall - n_trials * per_trial, 0.0),
+            "ray_init_seconds": ray_init, "trial_overhead_trials": n_trials}
