@@ -73,13 +73,13 @@ def build_report(
     metric and ``ValueError`` for a metric without values or a sweep with no finished trial."""
     location = Location.of(results_dir)
     if not location.local:
+        if out_dir is None:
+            raise ValueError(f"results at {location} are not a local folder: pass --out DIR (out_dir) for the report")
         results_dir = str(location)
     elif isinstance(results_dir, Location) or is_uri(results_dir):
         results_dir = Path(location.root)
     else:
         results_dir = Path(results_dir)  # as given, so messages show the user's relative path
-    if out_dir is None and not location.local:
-        raise ValueError(f"results at {location} are not a local folder: pass --out DIR (out_dir) for the report")
     out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
     rng = np.random.default_rng(seed)
     rows = load_results(location)
