@@ -85,6 +85,19 @@ def test_partial_sweep_reports_missing_and_unfinished(tmp_path):
     assert list(summary.leaderboard.columns).count("success@80") == 1
 
 
+def test_sweep_with_every_trial_in_flight_ranks_nothing(tmp_path):
+    """Mid-sweep on a cluster, every trial may be half way: none of them has reached its budget,
+    so none is finished, whatever the furthest step reached."""
+    from bench.report.trials import trial_table
+
+    ids = write_suite(tmp_path, {"ns+none": 0.0, "wgan+gp": -5.0}, n_arch=2, seeds=(0,),
+                      steps=(0, 100, 200, 300), running=("ns+none-a0-s0", "ns+none-a1-s0",
+                                                         "wgan+gp-a0-s0", "wgan+gp-a1-s0"))
+    rows = pd.concat([pd.read_parquet(tmp_path / "rows" / f"{t}.parquet") for t in ids])
+    table = trial_table(rows, ["fid"])
+    assert set(table["max_step"]) == {100} and not table["finished"].any()
+
+
 def test_grid_axis_splits_methods(tmp_path):
     lrs = {m: [1e-4, 4e-4] for m in ("ns+none", "wgan+gp")}
     write_suite(tmp_path, {"ns+none": 0.0, "wgan+gp": -5.0}, n_arch=3, seeds=(0,), lr_d=lrs)

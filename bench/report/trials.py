@@ -8,8 +8,8 @@
   measure of how much the metric still moves at the end of training;
 * *status*: ``error`` if any row says error, else ``diverged`` if any row says diverged, else ``ok``;
 * *finished*: a failed trial, or an ``ok`` trial whose last step reached its budget (the
-  ``steps`` column, capped by the furthest step any trial with that budget reached, so a
-  trainer that evaluates just before the budget still counts as finished).
+  ``steps`` column; the trainer always evaluates at the budget step).  A trial still in flight
+  is unfinished even when no trial of the sweep has reached its budget yet.
 """
 
 from __future__ import annotations
@@ -56,8 +56,7 @@ def trial_table(rows: pd.DataFrame, metrics: list[str], *, last_k: int = 3) -> p
 def _finished(table: pd.DataFrame) -> pd.Series:
     failed = table["status"] != "ok"
     if "steps" in table.columns and table["steps"].notna().all():
-        reach = table.groupby("steps")["max_step"].transform("max")
-        target = np.minimum(table["steps"].astype(float), reach.astype(float))
+        target = table["steps"].astype(float)
     else:
         target = pd.Series(float(table["max_step"].max()), index=table.index)
     return failed | (table["max_step"].astype(float) >= target)
