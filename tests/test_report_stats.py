@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.report.ranks import block_scores, complete_blocks, rank_matrix, rank_summary
+from bench.report.ranks import architecture_ranks, block_scores, complete_blocks, rank_matrix, rank_summary
 from bench.report.significance import (
     bootstrap_mean_rank_ci,
     bootstrap_median_ci,
@@ -124,3 +124,36 @@ def test_bootstrap_intervals_cover_the_estimate():
     mean = rank_matrix(scores).mean()
     assert ((ci["mean_rank_lo"] <= mean) & (mean <= ci["mean_rank_hi"])).all()
     assert ((ci["mean_rank_hi"] - ci["mean_rank_lo"]) > 0.1).all()
+
+
+def test_seeds_of_an_architecture_are_one_block_for_wins_and_the_test():
+    """Three seeds on each of 6 architectures: wins count architectures (best mean rank over the
+    seeds), the Friedman test has 6 blocks, not 18, and an architecture where the methods split
+    their seeds is won by the one with the better average."""
+    rng = np.random.default_rng(3)
+    seeds = (0, 1, 2)
+    base = np.repeat(rng.normal(100, 20, size=6), 3)
+    values = {"best": base - 20, "a": base + rng.normal(0, 3, 18), "b": base + rng.normal(0, 3, 18) + 1}
+    values["best"][15:17] += 40  # architecture a5: "best" loses two of its three seeds
+    scores = scores_of(values, seeds=seeds)
+    assert len(complete_blocks(scores)) == 18
+    per_arch = architecture_ranks(complete_blocks(scores))
+    assert list(per_arch.index) == [f"a{i}" for i in range(6)]
+    summary = rank_summary(scores)
+    assert summary.loc["best", "wins"] == 5 and summary["wins"].sum() == 6
+    assert summary.loc["best", "win_rate"] == pytest.approx(5 / 6)
+    assert summary.loc["best", "mean_rank"] == pytest.approx(rank_matrix(scores)["best"].mean())
+    result = omnibus_test(per_arch, unit="architectures")
+    assert result.n_blocks == 6 and "6 architectures" in result.describe()
+
+
+def test_mean_rank_interval_resamples_architectures():
+    """Seeds that repeat their architecture's ranks add no information: the interval over 4
+    architectures × 5 identical seeds is as wide as over the 4 architectures alone."""
+    rng = np.random.default_rng(4)
+    one = scores_of({m: rng.normal(0, 1, 4) for m in "abc"})
+    repeated = pd.concat({s: one.droplevel("seed") for s in range(5)}, names=["seed"]).reorder_levels(
+        ["arch_id", "seed"]).sort_index()
+    ci_one = bootstrap_mean_rank_ci(complete_blocks(one), np.random.default_rng(5), n_boot=4000)
+    ci_rep = bootstrap_mean_rank_ci(complete_blocks(repeated), np.random.default_rng(5), n_boot=4000)
+    assert np.allclose(ci_one.to_numpy(), ci_rep.to_numpy())

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError, UnknownNameError) as exc:
         print(f"bench report: error: {exc}", file=sys.stderr)
         return 2
-    table = terminal_table(summary.leaderboard, summary.metric, summary.n_complete_blocks)
+    table = terminal_table(summary.leaderboard, summary.metric, summary.n_architectures)
     print_terminal(table, f"{summary.results_dir} — ranked on {summary.metric}", summary.notes, console)
     out = summary.out_dir
     console.print(f"Wrote {out / 'leaderboard.md'}, {out / 'leaderboard.csv'} and {out / 'report.html'} "

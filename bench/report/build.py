@@ -12,7 +12,7 @@ from bench.report import plots
 from bench.report.budget import budget_curves
 from bench.report.columns import config_axes, config_keys, higher_is_better, is_search, metric_columns
 from bench.report.html import FigureEntry
-from bench.report.ranks import arch_rank_table, block_scores, complete_blocks, rank_matrix
+from bench.report.ranks import arch_rank_table, architecture_ranks, block_scores, complete_blocks, rank_matrix
 from bench.report.render import write_outputs
 from bench.report.significance import TestResult, conover_holm, critical_difference, nemenyi, omnibus_test
 from bench.report.tables import default_thresholds, leaderboard, metric_table
@@ -37,6 +37,7 @@ class ReportSummary:
     progress: Progress
     n_blocks: int
     n_complete_blocks: int
+    n_architectures: int  # architectures with a complete block: the blocks of the test and of the wins
     test: TestResult
     critical_difference: float
     thresholds: list[float]
@@ -105,13 +106,14 @@ def build_report(
     final = f"final_{metric}"
     scores = block_scores(finished, final, "method", higher_is_better=higher, reduce="min" if search else "median")
     complete = complete_blocks(scores)
-    test = omnibus_test(complete)
+    per_arch = architecture_ranks(complete)
+    test = omnibus_test(per_arch, unit="architectures")
     k = scores.shape[1]
-    cd = critical_difference(k, len(complete), alpha) if test.test != "none" else float("nan")
+    cd = critical_difference(k, len(per_arch), alpha) if test.test != "none" else float("nan")
     thresholds = sorted(thresholds) if thresholds is not None else default_thresholds(finished, metric)
     board = leaderboard(finished, scores, metric, thresholds, rng, n_boot=n_boot)
     order = list(board.index)
-    display = display_table(board, metric, len(complete))
+    display = display_table(board, metric, len(per_arch))
 
     extra: dict[str, pd.DataFrame] = {
         "trials": finished.drop(columns=["config_json"], errors="ignore"),
@@ -119,30 +121,36 @@ def build_report(
         "block_ranks": rank_matrix(scores),
     }
     pvalues = None
-    if k >= 2 and len(complete) >= 2:
-        pvalues = nemenyi(complete)
+    if k >= 2 and len(per_arch) >= 2:
+        pvalues = nemenyi(per_arch)
         extra["pvalues_nemenyi"] = pvalues
-        extra["pvalues_conover_holm"] = conover_holm(complete)
+        extra["pvalues_conover_holm"] = conover_holm(per_arch)
     curves = None
     if search:
         curves = budget_curves(finished, final, config_col="config", higher_is_better=higher, rng=rng)
         extra["budget"] = curves
 
-    notes = _notes(prog, metric, higher, scores, complete, test, cd, alpha, axes, search, thresholds, finished)
-    figs = _figures(out_dir, rows, finished, metric, board, scores, pvalues, cd, alpha, curves) if figures else []
+    notes = _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search, thresholds,
+                   finished)
+    figs = (_figures(out_dir, rows, finished, metric, board, scores, per_arch, pvalues, cd, alpha, curves)
+            if figures else [])
     summary = ReportSummary(results_dir, out_dir, metric, higher, order, axes, search, prog, len(scores),
-                            len(complete), test, cd, thresholds, board, display, notes)
+                            len(complete), len(per_arch), test, cd, thresholds, board, display, notes)
     summary.files = write_outputs(summary, extra, figs)
     return summary
 
 
-def _notes(prog, metric, higher, scores, complete, test, cd, alpha, axes, search, thresholds, finished) -> list[str]:
+def _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search, thresholds,
+           finished) -> list[str]:
     direction = "higher" if higher else "lower"
     notes = [prog.describe() + "."]
     notes.append(
         f"Ranked on the final {metric} ({direction} is better) within blocks of architecture × seed: "
-        f"{len(scores)} blocks, {len(complete)} complete."
+        f"{len(scores)} blocks, {len(complete)} complete, on {len(per_arch)} architectures."
     )
+    if len(complete) > len(per_arch):
+        notes.append("Seeds of one architecture are averaged (mean rank) before the wins, the test and the "
+                     "intervals: the architectures are the independent blocks.")
     dropped = len(scores) - len(complete)
     if dropped:
         missing = scores.isna().sum()
@@ -167,7 +175,7 @@ def _notes(prog, metric, higher, scores, complete, test, cd, alpha, axes, search
     return notes
 
 
-def _figures(out_dir, rows, finished, metric, board, scores, pvalues, cd, alpha, curves) -> list[FigureEntry]:
+def _figures(out_dir, rows, finished, metric, board, scores, per_arch, pvalues, cd, alpha, curves) -> list[FigureEntry]:
     order = list(board.index)
     colours = plots.palette(order)
     entries = []
@@ -179,10 +187,10 @@ def _figures(out_dir, rows, finished, metric, board, scores, pvalues, cd, alpha,
     add("distribution", plots.distribution(finished, metric, order, colours), f"Final {metric} per method",
         "Each point is a trial; boxes span the quartiles. Failed trials are counted in the labels.")
     if pvalues is not None:
-        ranks = board["mean_rank"].dropna()
+        ranks = rank_matrix(per_arch).mean().reindex(order).dropna()
         add("critical_difference", plots.cd_diagram(ranks, pvalues.loc[ranks.index, ranks.index], cd, alpha),
-            "Critical-difference diagram", "Mean ranks over complete blocks; methods joined by a bar are not "
-            "significantly different (Nemenyi).")
+            "Critical-difference diagram", "Mean ranks over architectures (the blocks of the Friedman test; "
+            "seeds averaged first); methods joined by a bar are not significantly different (Nemenyi).")
     add("rank_heatmap", plots.rank_heatmap(arch_rank_table(scores), order), "Rank per architecture",
         "Rank of each method on each architecture, averaged over seeds (1 = best).")
     labelled = rows[rows["trial_id"].isin(finished.index)].copy()

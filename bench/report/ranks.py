@@ -10,8 +10,14 @@ Kodali et al. 2017 (arXiv 1705.07215) compare methods architecture by architectu
 * several trials in a cell (the configurations of a hyperparameter search) are reduced to their
   best score (the method as tuned by that search) or, with ``reduce="median"``, to the median;
 * ranks are 1 = best, ties get the average of the tied ranks (``rank(method="average")``);
-* mean rank and wins use only *complete* blocks, in which every method has a cell, so every
-  rank is out of the same number of methods; incomplete blocks are counted and reported.
+* mean rank uses only *complete* blocks, in which every method has a cell, so every rank is out
+  of the same number of methods; incomplete blocks are counted and reported;
+* the seeds of one architecture are not independent data sets, so everything that counts
+  architectures works on the *architecture matrix*: each method's mean rank over the complete
+  blocks of that architecture (its seeds).  *Wins* are architectures on which a method has the
+  best such rank (BogoNet's count); the Friedman test, post-hoc tests, critical difference and
+  bootstrap intervals (see :mod:`bench.report.significance`) treat architectures as the blocks.
+  With one seed per architecture both levels coincide.
 """
 
 from __future__ import annotations
@@ -53,21 +59,28 @@ def complete_blocks(scores: pd.DataFrame) -> pd.DataFrame:
     return scores.dropna(axis=0, how="any")
 
 
+def architecture_ranks(complete: pd.DataFrame) -> pd.DataFrame:
+    """Architecture × method matrix: each method's mean rank over the complete blocks (seeds) of
+    that architecture (lower is better).  The blocks of the Friedman test and of the wins."""
+    return rank_matrix(complete).groupby(level="arch_id").mean()
+
+
 def rank_summary(scores: pd.DataFrame) -> pd.DataFrame:
     """Per method: ``blocks`` (blocks with a cell), ``mean_rank`` over complete blocks,
-    ``wins`` (complete blocks where it has the best finite score; a tie for best is a win for
-    each tied method), ``shared_wins`` (those wins that were ties), ``win_rate`` = wins /
-    complete blocks."""
+    ``wins`` (architectures where it has the best mean rank over seeds and at least one finite
+    score; a tie for best is a win for each tied method), ``shared_wins`` (those wins that
+    were ties), ``win_rate`` = wins / architectures with a complete block."""
     complete = complete_blocks(scores)
     ranks = rank_matrix(complete)
-    best = complete.min(axis=1)
-    is_win = complete.eq(best, axis=0) & np.isfinite(complete)
+    per_arch = architecture_ranks(complete)
+    finite = np.isfinite(complete).groupby(level="arch_id").any()
+    is_win = per_arch.eq(per_arch.min(axis=1), axis=0) & finite
     shared = is_win & (is_win.sum(axis=1) > 1).to_numpy()[:, None]
-    n = len(complete)
+    n = len(per_arch)
     return pd.DataFrame(
         {
             "blocks": scores.notna().sum(),
-            "mean_rank": ranks.mean() if n else np.nan,
+            "mean_rank": ranks.mean() if len(complete) else np.nan,
             "wins": is_win.sum().astype(int),
             "shared_wins": shared.sum().astype(int),
             "win_rate": is_win.sum() / n if n else np.nan,

@@ -15,10 +15,12 @@ HOW_TO_READ = [
     "Block: one architecture with one seed. Within each block the methods are ranked on the ranking metric "
     "(1 = best, ties share the average rank); a diverged or failed trial ranks last.",
     "Mean rank: average of a method's ranks over the complete blocks (those where every method has a finished "
-    "trial), with a 95% bootstrap interval over blocks. Wins: complete blocks where the method is best (BogoNet).",
-    "Friedman test: are the mean ranks more different than chance would make them? A small p says at least one "
-    "method differs; the critical-difference diagram then shows which pairs differ (Nemenyi): methods joined by "
-    "a bar are not distinguishable at this number of blocks.",
+    "trial), with a 95% bootstrap interval that resamples architectures. Wins: architectures on which the method "
+    "has the best rank, seeds averaged (BogoNet).",
+    "Friedman test: are the mean ranks more different than chance would make them? Its blocks are architectures "
+    "(a method's rank averaged over the seeds of each), since seeds of one architecture are not independent. A "
+    "small p says at least one method differs; the critical-difference diagram then shows which pairs differ "
+    "(Nemenyi): methods joined by a bar are not distinguishable with this many architectures.",
     "final metric: value at the last evaluation; median and interquartile range over trials, 95% bootstrap "
     "interval of the median. best: best value over the evaluations (an optimistic, early-stopped number).",
     "success@t: fraction of trials that did not diverge and ended within threshold t. end spread: median over "

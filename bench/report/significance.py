@@ -10,8 +10,14 @@ test when their mean ranks differ by at least the critical difference
 Pairwise p-values come from scikit-posthocs (Nemenyi; Conover with Holm's correction).
 With two methods the Friedman test reduces to the two-sided sign test on block wins.
 
+The blocks of the tests are *architectures* (the rows of
+:func:`bench.report.ranks.architecture_ranks`: a method's mean rank over the seeds of one
+architecture); seeds of the same architecture are not independent data sets and counting them
+as blocks would inflate ``N``.
+
 Bootstrap intervals (Efron 1979) are percentile intervals: resample trials (for a median) or
-blocks (for a mean rank) with replacement ``n_boot`` times from an explicit seeded generator.
+architectures with all their seeds (for a mean rank) with replacement ``n_boot`` times from an
+explicit seeded generator.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ class TestResult:
     n_blocks: int
     n_methods: int
     note: str = ""
+    unit: str = "complete blocks"
 
     def significant(self, alpha: float = 0.05) -> bool:
         return bool(np.isfinite(self.pvalue) and self.pvalue < alpha)
@@ -47,28 +54,29 @@ class TestResult:
         verdict = "significant" if self.significant(alpha) else "not significant"
         return (
             f"{self.test}: statistic {self.statistic:.3g}, p = {self.pvalue:.3g} ({verdict} at α = {alpha}) "
-            f"over {self.n_blocks} complete blocks × {self.n_methods} methods"
+            f"over {self.n_blocks} {self.unit} × {self.n_methods} methods"
         )
 
 
-def omnibus_test(complete: pd.DataFrame) -> TestResult:
+def omnibus_test(complete: pd.DataFrame, unit: str = "complete blocks") -> TestResult:
     """Friedman test (≥ 3 methods) or sign test (2 methods) on a complete block × method matrix
-    of scores (lower is better; ranks are taken within each block)."""
+    of scores (lower is better; ranks are taken within each block).  The report passes the
+    architecture matrix, so the blocks are architectures."""
     n, k = complete.shape
     if k < 2 or n < 2:
-        return TestResult("none", np.nan, np.nan, n, k, f"needs ≥ 2 methods and ≥ 2 complete blocks (have {k}, {n})")
+        return TestResult("none", np.nan, np.nan, n, k, f"needs ≥ 2 methods and ≥ 2 {unit} (have {k}, {n})", unit)
     ranks = rank_matrix(complete)
     if k == 2:
         a_wins = int((ranks.iloc[:, 0] < ranks.iloc[:, 1]).sum())
         b_wins = int((ranks.iloc[:, 1] < ranks.iloc[:, 0]).sum())
         if a_wins + b_wins == 0:
-            return TestResult("sign test", np.nan, 1.0, n, k, "every block is a tie")
+            return TestResult("sign test", np.nan, 1.0, n, k, "every block is a tie", unit)
         result = stats.binomtest(a_wins, a_wins + b_wins, 0.5)
-        return TestResult("sign test", float(a_wins), float(result.pvalue), n, k)
+        return TestResult("sign test", float(a_wins), float(result.pvalue), n, k, unit=unit)
     with np.errstate(invalid="ignore", divide="ignore"):
         result = stats.friedmanchisquare(*[ranks[c].to_numpy() for c in ranks.columns])
     pvalue = float(result.pvalue) if np.isfinite(result.pvalue) else 1.0
-    return TestResult("friedman", float(result.statistic), pvalue, n, k)
+    return TestResult("friedman", float(result.statistic), pvalue, n, k, unit=unit)
 
 
 def nemenyi(complete: pd.DataFrame) -> pd.DataFrame:
@@ -106,13 +114,16 @@ def bootstrap_median_ci(
 def bootstrap_mean_rank_ci(
     complete: pd.DataFrame, rng: np.random.Generator, *, n_boot: int = 2000, level: float = 0.95
 ) -> pd.DataFrame:
-    """Percentile interval of each method's mean rank, resampling complete blocks; columns
-    ``mean_rank_lo``, ``mean_rank_hi`` indexed by method."""
-    ranks = rank_matrix(complete).to_numpy()
+    """Percentile interval of each method's mean rank over the complete blocks (architecture ×
+    seed, index level ``arch_id``), resampling architectures with all their blocks (a cluster
+    bootstrap); columns ``mean_rank_lo``, ``mean_rank_hi`` indexed by method."""
+    ranks = rank_matrix(complete)
     if ranks.shape[0] == 0:
         return pd.DataFrame({"mean_rank_lo": np.nan, "mean_rank_hi": np.nan}, index=complete.columns)
-    idx = rng.integers(0, ranks.shape[0], size=(n_boot, ranks.shape[0]))
-    means = ranks[idx].mean(axis=1)
+    by_arch = ranks.groupby(level="arch_id")
+    sums, counts = by_arch.sum().to_numpy(), by_arch.size().to_numpy()
+    idx = rng.integers(0, len(counts), size=(n_boot, len(counts)))
+    means = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)[:, None]
     tail = (1 - level) / 2
     return pd.DataFrame(
         {"mean_rank_lo": np.quantile(means, tail, axis=0), "mean_rank_hi": np.quantile(means, 1 - tail, axis=0)},

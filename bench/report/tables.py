@@ -3,8 +3,9 @@
 Leaderboard columns (``m`` the ranking metric), one row per method, sorted by mean rank:
 
 * ``trials``: finished trials; ``blocks``: architecture × seed blocks with a trial;
-* ``mean_rank`` (+ ``_lo``/``_hi`` bootstrap interval), ``wins``, ``shared_wins``, ``win_rate``
-  over complete blocks (see :mod:`bench.report.ranks`);
+* ``mean_rank`` over complete blocks (+ ``_lo``/``_hi`` bootstrap interval resampling
+  architectures), ``wins``, ``shared_wins``, ``win_rate`` over architectures (see
+  :mod:`bench.report.ranks`);
 * ``final_median``, ``final_q25``, ``final_q75`` (+ ``final_median_lo``/``_hi``) and
   ``best_median`` of ``m`` over trials with a finite value;
 * ``success@t``: fraction of trials that did not diverge or fail and reached ``m ≤ t`` (``≥``

@@ -22,8 +22,9 @@ def pct(value) -> str:
     return "–" if value is None or value != value else f"{100 * value:.0f}%"
 
 
-def display_table(board: pd.DataFrame, metric: str, n_complete: int) -> pd.DataFrame:
-    """The leaderboard as strings, one row per method, in leaderboard order."""
+def display_table(board: pd.DataFrame, metric: str, n_archs: int) -> pd.DataFrame:
+    """The leaderboard as strings, one row per method, in leaderboard order; wins are out of
+    ``n_archs`` architectures."""
     arrow = "↑" if higher_is_better(metric) else "↓"
     out = pd.DataFrame(index=board.index)
     out["trials"] = board["trials"].astype(int).astype(str)
@@ -31,7 +32,7 @@ def display_table(board: pd.DataFrame, metric: str, n_complete: int) -> pd.DataF
         f"{fmt(r)} [{fmt(lo)}, {fmt(hi)}]"
         for r, lo, hi in zip(board["mean_rank"], board["mean_rank_lo"], board["mean_rank_hi"])
     ]
-    out[f"wins /{n_complete}"] = [
+    out[f"wins /{n_archs}"] = [
         f"{w}" + (f" ({s} tied)" if s else "") for w, s in zip(board["wins"], board["shared_wins"])
     ]
     out[f"final {metric} {arrow} median [IQR]"] = [
@@ -48,14 +49,14 @@ def display_table(board: pd.DataFrame, metric: str, n_complete: int) -> pd.DataF
     return out
 
 
-def terminal_table(board: pd.DataFrame, metric: str, n_complete: int) -> pd.DataFrame:
+def terminal_table(board: pd.DataFrame, metric: str, n_archs: int) -> pd.DataFrame:
     """A compact version of :func:`display_table` with short headers for an 80–140 column terminal."""
     arrow = "↑" if higher_is_better(metric) else "↓"
     out = pd.DataFrame(index=board.index)
     out["n"] = board["trials"].astype(int).astype(str)
     out["rank"] = board["mean_rank"].map(fmt)
     out["95% CI"] = [f"{fmt(lo)}–{fmt(hi)}" for lo, hi in zip(board["mean_rank_lo"], board["mean_rank_hi"])]
-    out[f"wins/{n_complete}"] = board["wins"].astype(str)
+    out[f"wins/{n_archs}"] = board["wins"].astype(str)
     out[f"{metric}{arrow}"] = board["final_median"].map(fmt)
     out["IQR"] = [f"{fmt(a)}–{fmt(b)}" for a, b in zip(board["final_q25"], board["final_q75"])]
     out["best"] = board["best_median"].map(fmt)
