@@ -59,6 +59,7 @@ class Trainer:
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.ema_decay > 0 else None
         self.step = 0
         self.d_steps = 0
+        self.round_g_steps = 0  # G steps done in the current round (a checkpoint can fall mid-round)
         self.elapsed = 0.0
         self.history: list[dict] = []
         self.status = "ok"
@@ -126,11 +127,13 @@ class Trainer:
         started = time.perf_counter() - self.elapsed
         set_rng_state(self._rng)
         while self.step < steps and self.status == "ok":
-            for i in range(opt["n_disc"]):
-                self.d_step(track_grad=(self.step + 1) % log_every == 0 and i == 0)
-            for _ in range(min(opt["n_gen"], steps - self.step)):
+            if self.round_g_steps == 0:
+                for i in range(opt["n_disc"]):
+                    self.d_step(track_grad=(self.step + 1) % log_every == 0 and i == 0)
+            while self.round_g_steps < opt["n_gen"] and self.step < steps:
                 self.g_step(track_grad=(self.step + 1) % log_every == 0)
                 self.step += 1
+                self.round_g_steps += 1
                 if self._fails_here(train.get("fail_at")):
                     raise DeliberateFailure(f"training.fail_at: deliberate failure at step {self.step} (a test hook)")
                 if self.step % log_every == 0 and self._diverged(train["divergence_threshold"]):
@@ -145,6 +148,8 @@ class Trainer:
                     on_checkpoint(self)
                 if self.status != "ok":
                     break
+            if self.round_g_steps >= opt["n_gen"]:
+                self.round_g_steps = 0
         return self.status
 
     def _fails_here(self, fail_at: Optional[dict]) -> bool:
@@ -199,7 +204,8 @@ class Trainer:
             "G": self.G.state_dict(), "D": self.D.state_dict(),
             "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
             "G_ema": self.G_ema.state_dict() if self.G_ema is not None else None,
-            "step": self.step, "d_steps": self.d_steps, "elapsed": self.elapsed, "status": self.status,
+            "step": self.step, "d_steps": self.d_steps, "round_g_steps": self.round_g_steps,
+            "elapsed": self.elapsed, "status": self.status,
             "history": self.history, "acc": self._acc.cpu(), "grad_norms": self._grad_norms.cpu(),
             "rng": rng_state(),
         }
@@ -212,6 +218,7 @@ class Trainer:
         if self.G_ema is not None:
             self.G_ema.load_state_dict(state["G_ema"])
         self.step, self.d_steps, self.elapsed = state["step"], state["d_steps"], state["elapsed"]
+        self.round_g_steps = int(state.get("round_g_steps", 0))
         self.status, self.history = state["status"], list(state["history"])
         self._acc = state["acc"].to(self.device)
         self._grad_norms = state["grad_norms"].to(self.device)
