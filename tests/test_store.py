@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from bench.store import load_results, write_trial_rows
-from bench.store.io import row_files
+from bench.store.io import record_trial_error, row_files
 from bench.store.schema import CORE_COLUMNS
 
 
@@ -54,3 +54,18 @@ def test_loader_ignores_temporary_files_and_says_when_empty(tmp_path):
     write_trial_rows(tmp_path, "t-a", [row("t-a", 1)])
     (tmp_path / "rows" / ".t-b.parquet.123.tmp").write_bytes(b"partial")
     assert len(load_results(tmp_path)) == 1
+
+
+def test_an_error_before_the_history_loads_keeps_the_rows_already_written(tmp_path):
+    """An attempt that dies while loading its data or checkpoint has no history of its own: its
+    error row joins the earlier attempts' rows (replacing an older error row) instead of
+    replacing them."""
+    write_trial_rows(tmp_path, "t-a", [row("t-a", 100, fid=3.0), row("t-a", 200, fid=2.0),
+                                       {**row("t-a", 300), "status": "error", "error": "OSError: old"}])
+    record_trial_error(tmp_path, "t-a", {**row("t-a", 0), "status": "error", "error": "OSError: disk", "attempt": 3})
+    frame = load_results(tmp_path)
+    assert frame["step"].tolist() == [0, 100, 200]
+    assert frame["status"].tolist() == ["error", "ok", "ok"] and frame["fid"].iloc[2] == 2.0
+    assert frame["error"].iloc[0] == "OSError: disk" and frame["attempt"].iloc[0] == 3
+    record_trial_error(tmp_path, "t-b", {**row("t-b", 0), "status": "error", "error": "x"})
+    assert load_results(tmp_path).query("trial_id == 't-b'")["status"].tolist() == ["error"]

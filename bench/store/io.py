@@ -60,6 +60,29 @@ def write_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str, r
     return Location.of(results_dir).write_bytes(table_bytes(rows_to_table(rows)), ROWS_DIR, f"{trial_id}.parquet")
 
 
+def record_trial_error(results_dir: str | os.PathLike | Location, trial_id: str, error_row: dict) -> str:
+    """Add ``error_row`` (status ``error``, at its ``step``) to the trial's rows *already on
+    storage*, for an attempt that failed before it had a history of its own (e.g. while loading
+    its data or its checkpoint): earlier attempts' rows are kept, earlier error rows and any row
+    at the same step are replaced."""
+    location = Location.of(results_dir)
+    new = rows_to_table([error_row])
+    old = None
+    if location.exists(ROWS_DIR, f"{trial_id}.parquet"):
+        try:
+            old = pq.read_table(location.path(ROWS_DIR, f"{trial_id}.parquet"), filesystem=location.fs)
+        except Exception:  # noqa: BLE001 — an unreadable file holds nothing to keep
+            old = None
+    if old is not None and old.num_rows:
+        frame = old.to_pandas()
+        keep = (frame["status"] != "error") & (frame["step"] != error_row["step"])
+        old = old.filter(pa.array(keep.to_numpy()))
+        schema = pa.unify_schemas([old.schema, new.schema], promote_options="permissive")
+        new = pa.concat_tables([_conform(old, schema), _conform(new, schema)])
+        new = new.take(pa.array(new.column("step").to_pandas().argsort(kind="stable").to_numpy()))
+    return location.write_bytes(table_bytes(new), ROWS_DIR, f"{trial_id}.parquet")
+
+
 def write_trial_summary(results_dir: str | os.PathLike | Location, trial_id: str, summary: dict) -> str:
     """Replace the trial's one-row summary (stability statistics) in ``summaries/<trial_id>.parquet``."""
     table = rows_to_table([summary], core=False)

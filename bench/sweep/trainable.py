@@ -7,8 +7,10 @@ its last checkpoint and rewrites exactly the rows it would have written.  Checkp
 verified when loaded and a bad one falls back to the previous one (:mod:`bench.sweep.checkpoints`);
 what happened is written to ``logs/<trial_id>.log`` and to the worker's stderr.  Rows carry the
 trial's ``attempt`` number and the step it ``resumed_from``.  An exception is recorded as a row
-with status ``error`` and its traceback, then re-raised so that Tune retries the trial
-(``retries`` times) before it is marked as errored.
+with status ``error`` and its traceback (next to the rows already written, when it struck before
+the trial's history was loaded), then re-raised so that Tune retries the trial (``retries``
+times) before it is marked as errored.  A restored trial rewrites its rows from the checkpoint's
+history at once, replacing an earlier attempt's error row.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from functools import lru_cache
 import torch
 
 from bench.store import write_trial_rows, write_trial_summary
-from bench.store.io import read_trial_rows
+from bench.store.io import read_trial_rows, record_trial_error
 from bench.store.location import Location
 from bench.sweep.checkpoints import restore_state, write_checkpoint
 from bench.sweep.columns import config_columns
@@ -69,6 +71,7 @@ def train_trial(param: dict, *, shared: dict) -> None:
     base["attempt"] = previous_attempt(results_dir, trial_id) + 1
     base["resumed_from"] = 0
     trainer = None
+    has_history = False  # True once the trainer holds the trial's history (fresh or restored)
     notes: list[str] = []
     append_log(results_dir, trial_id, f"attempt {base['attempt']}: started on {base['host']}")
 
@@ -109,16 +112,22 @@ def train_trial(param: dict, *, shared: dict) -> None:
             trainer.load_state_dict(state)
             base["resumed_from"] = trainer.step
             log(f"resumed from the checkpoint at step {trainer.step}")
+            # the rows on storage may be an earlier attempt's error row; restore them from the
+            # checkpoint's history (a trial restored at its last step runs no further evaluation)
+            write_trial_rows(results_dir, trial_id, rows(trainer.history))
+        has_history = True
         trainer.run(evaluate_fn, on_evaluation, on_checkpoint)
         write_trial_summary(results_dir, trial_id, trial_summary(base, trainer, reference, metrics))
     except Exception as exc:
-        history = list(trainer.history) if trainer is not None else []
-        step = trainer.step if trainer is not None else 0
-        error_row = {"step": step, "status": "error",
-                     "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
-        history = [r for r in history if r["step"] != step]
-        write_trial_rows(results_dir, trial_id, rows(history) + [{**base, **error_row,
-                         "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
+        step = trainer.step if has_history else 0
+        error_row = {**base, "step": step, "status": "error",
+                     "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
+                     "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        if has_history:
+            history = [r for r in trainer.history if r["step"] != step]
+            write_trial_rows(results_dir, trial_id, rows(history) + [error_row])
+        else:  # failed before the trial had a history: keep the rows earlier attempts wrote
+            record_trial_error(results_dir, trial_id, error_row)
         raise
 
 
