@@ -33,6 +33,18 @@ def test_committed_catalogue_is_byte_identical_to_a_fresh_sample(tmp_path):
     assert {r["space"] for r in records} == {"bogonet"} and {tuple(r["data_shape"]) for r in records} == {(3, 32, 32)}
 
 
+def test_catalogue_lines_carry_the_parameter_counts_of_the_built_modules():
+    from bench.arch import build_pair
+
+    records = [json.loads(line) for line in CATALOGUE.read_text().splitlines()]
+    assert all(r["g_params"] > 0 and r["d_params"] > 0 for r in records)
+    for record in records[:3]:
+        spec = read_catalogue(CATALOGUE)[record["index"]]
+        generator, discriminator = build_pair(spec, (3, 32, 32), 1, 0)
+        assert record["g_params"] == sum(p.numel() for p in generator.parameters())
+        assert record["d_params"] == sum(p.numel() for p in discriminator.parameters())
+
+
 def test_catalogue_section_with_ids_and_first():
     specs = read_catalogue(CATALOGUE)
     section = {"catalogue": "archs/bogonet150.jsonl"}

@@ -1,8 +1,10 @@
 """Frozen catalogues (JSON lines of specs), a suite's ``architectures:`` section, result columns.
 
 A catalogue line is ``ArchSpec.to_dict()`` plus provenance (``space``, ``seed``, ``index``,
-``data_shape``), written as JSON with sorted keys, so the same sample always gives a
-byte-identical file.  Reading checks every id against its content.
+``data_shape``) and, given the data shape, the parameter counts ``g_params``/``d_params`` at that
+shape (D with one output logit; the MMD losses' embedding adds a few), written as JSON with
+sorted keys, so the same sample always gives a byte-identical file.  Reading checks every id
+against its content; the counts are information, recomputed wherever they are used.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ def catalogue_lines(specs: list[ArchSpec], provenance: dict | None = None) -> li
     lines = []
     for index, spec in enumerate(specs):
         record = {**spec.to_dict(), **({**provenance, "index": index} if provenance else {})}
+        if provenance and provenance.get("data_shape"):
+            record["g_params"], record["d_params"] = param_counts(spec, tuple(provenance["data_shape"]), 1)
         lines.append(json.dumps(record, sort_keys=True, separators=(", ", ": ")))
     return lines
 

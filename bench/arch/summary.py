@@ -23,7 +23,10 @@ SHORT_KNOBS = {
 
 
 def _millions(count: int) -> str:
-    return f"{count / 1e6:.2f}M"
+    """A parameter count for a listing: ``4.64M``, ``12.3k`` or ``850``."""
+    if count >= 1e6:
+        return f"{count / 1e6:.2f}M"
+    return f"{count / 1e3:.1f}k" if count >= 1e3 else str(count)
 
 
 def one_line(spec: ArchSpec, data_shape: tuple) -> str:
