@@ -53,3 +53,22 @@ def test_curves_per_method_count_failed_configs():
     assert a["n_configs"].iloc[0] == 2 and a["n_failed"].iloc[0] == 1
     assert a["expected"].tolist() == pytest.approx([(11.0 + 20.0) / 2, 11.0])
     assert curves[curves.method == "b"]["expected"].iloc[-1] == 5.0
+
+
+def test_curves_average_the_exact_curve_of_each_block():
+    """Two architectures on different scales: the method's curve is the mean of the two blocks'
+    curves (not one curve over the pooled configurations, which would mix architecture effects
+    into the budget), up to the fewest configurations of a block."""
+    trials = pd.DataFrame({
+        "method": ["a"] * 5,
+        "arch_id": ["x", "x", "y", "y", "y"],
+        "seed": [0] * 5,
+        "config": ["x1", "x2", "y1", "y2", "y3"],
+        "final_fid": [10.0, 20.0, 100.0, 200.0, 300.0],
+    })
+    curves = budget_curves(trials, "final_fid", config_col="config", higher_is_better=False,
+                           rng=np.random.default_rng(0), n_boot=200)
+    x, y = expected_best(np.array([10.0, 20.0])), expected_best(np.array([100.0, 200.0, 300.0]))
+    assert curves["expected"].tolist() == pytest.approx(((x + y[:2]) / 2).tolist())
+    assert curves["n_blocks"].iloc[0] == 2 and curves["n_configs"].iloc[0] == 2
+    assert (curves["lo"] <= curves["expected"] + 1e-9).all() and (curves["expected"] <= curves["hi"] + 1e-9).all()
