@@ -88,3 +88,15 @@ def test_cost_parts_steps_packing_and_samples():
     one, ten = eval_seconds(MEASURED, 1000), eval_seconds(MEASURED, 10_000)
     assert 10 * one < ten <= 100 * one  # between linear and quadratic in the sample count
     assert math.isclose(trials_per_hour(36.0, 2), 200.0)
+
+
+def test_default_study_is_the_shipped_bogonet150_suite():
+    """The README's study cost is computed for what `suites/bogonet150.yaml` actually runs."""
+    from bench.suite import load_suite
+    from bench.suite.grid import evaluation_config
+
+    loaded = load_suite(str(REPO / "suites" / "bogonet150.yaml"))
+    suite, study = loaded.suite, Study()
+    assert study.trials == len(loaded.trials)
+    assert (study.steps, study.eval_every) == (suite.training.steps, evaluation_config(suite)["every"])
+    assert study.eval_samples == evaluation_config(suite)["num_samples"] and study.seeds == len(suite.seeds)

@@ -39,13 +39,14 @@ class Measured:
 @dataclass(frozen=True)
 class Study:
     """What a study runs.  Defaults: the paper-scale BogoNet study (150 architectures × 5 methods
-    × 3 seeds), 100k G updates per trial, an evaluation every 10k steps on 10k samples, no EMA."""
+    × 3 seeds), 100k G updates per trial, an evaluation every 5k steps on 10k samples, no EMA (as
+    ``suites/bogonet150.yaml``)."""
 
     architectures: int = 150
     methods: int = 5
     seeds: int = 3
     steps: int = 100_000
-    eval_every: int = 10_000
+    eval_every: int = 5_000
     eval_samples: int = 10_000
     eval_passes: int = 1
 

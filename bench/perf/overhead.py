@@ -8,15 +8,20 @@ Each round times both loops back to back (order alternating), so a change in mac
 between rounds cancels out of the round's ratio; many short rounds beat few long ones on a
 shared machine.
 
-The trainer runs at its defaults: loss accumulation on the device, divergence checks and
-gradient norms every ``log_every`` steps, a result row at every evaluation and a checkpoint
-(``torch.save`` of its full state, as the Ray trainable does) on the checkpoint schedule.  Sample
-generation and metrics at evaluations are excluded here — they are ``eval_seconds``.
+The trainer runs at its defaults with what the Ray trainable does around it: loss accumulation
+on the device, divergence checks and gradient norms every ``log_every`` steps, at every
+evaluation its Parquet row file rewritten in full (:func:`bench.store.write_trial_rows`, with the
+trial's config columns), and on the checkpoint schedule a verified checkpoint
+(:func:`bench.sweep.checkpoints.write_checkpoint`: ``torch.save`` of the full state, SHA-256
+manifest).  Sample generation and metrics at evaluations are excluded here — they are
+``eval_seconds`` — and so is handing the checkpoint to Ray Tune (``trial_overhead_seconds``).
+
+The bare loop is Adam with the penalty at every D step and no EMA; :func:`bare_loop` refuses a
+config that differs (the comparison would not be like with like).
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 
@@ -35,10 +40,13 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
     from bench.losses import LOSSES
     from bench.regularizers import REGULARIZERS
 
+    o, train, reg_cfg = config["optimizer"], config["training"], config["regularizer"]
+    if o["name"] != "adam" or int(reg_cfg.get("every", 1)) != 1 or float(train.get("ema", 0.0)) > 0:
+        raise ValueError("the bare loop times Adam, the penalty at every D step and no EMA; "
+                         f"got optimizer {o['name']!r}, regularizer every {reg_cfg.get('every')}, ema {train.get('ema')}")
     torch.manual_seed(config["seed"])
     spec = ArchSpec.from_dict(config["arch"])
     loss, lp = LOSSES.get(config["loss"]["name"]), config["loss"].get("params", {})
-    reg_cfg = config["regularizer"]
     reg, rp, weight = REGULARIZERS.get(reg_cfg["name"]), reg_cfg.get("params", {}), float(reg_cfg["weight"])
     G, D = build_pair(spec, tuple(data.shape[1:]), loss.output_dim(lp), config["seed"])
     G, D, data = G.to(device), D.to(device), data.to(device)
@@ -46,7 +54,6 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
         data = data.contiguous(memory_format=torch.channels_last)
     amp = torch.autocast(torch.device(device).type, dtype=autocast, enabled=autocast is not None)
-    o = config["optimizer"]
     opt_g = torch.optim.Adam(G.parameters(), lr=o["lr_g"], betas=(o["beta1"], o["beta2"]))
     opt_d = torch.optim.Adam(D.parameters(), lr=o["lr_d"], betas=(o["beta1"], o["beta2"]))
     batch = config["training"]["batch_size"]
@@ -88,13 +95,18 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
 
 
 def trainer_loop(config: dict, data: torch.Tensor, device: str, steps: int) -> float:
-    """Seconds for ``steps`` G updates through the Trainer with its default bookkeeping and a
-    checkpoint saved on its schedule; time spent generating evaluation samples is subtracted."""
+    """Seconds for ``steps`` G updates through the Trainer with its default bookkeeping, the
+    trainable's row writes at evaluations and its verified checkpoints on their schedule; time
+    spent generating evaluation samples is subtracted."""
     from bench.perf.workload import with_steps
+    from bench.store import write_trial_rows
+    from bench.sweep.checkpoints import write_checkpoint
+    from bench.sweep.columns import config_columns
     from bench.train import Trainer
 
     cfg = with_steps(config, steps)
     trainer = Trainer(cfg, data, device=device)
+    base = config_columns("t-perf", cfg, suite="perf", suite_version="1", data_shape=tuple(data.shape[1:]))
     generating = [0.0]
     generate = trainer.generate
 
@@ -106,12 +118,16 @@ def trainer_loop(config: dict, data: torch.Tensor, device: str, steps: int) -> f
 
     trainer.generate = timed_generate
     with tempfile.TemporaryDirectory() as folder:
+        def write_rows(t, row):
+            write_trial_rows(folder, "t-perf", [{**base, "error": None, **r} for r in t.history])
+
         def checkpoint(t):
-            torch.save(t.state_dict(), os.path.join(folder, "trainer.pt"))
+            with tempfile.TemporaryDirectory(dir=folder) as target:
+                write_checkpoint(t.state_dict(), target)
 
         sync(device)
         start = time.perf_counter()
-        trainer.run(lambda samples: {}, on_checkpoint=checkpoint)
+        trainer.run(lambda samples: {}, write_rows, on_checkpoint=checkpoint)
         sync(device)
         total = time.perf_counter() - start
     if trainer.status != "ok":
