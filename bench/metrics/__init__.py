@@ -2,7 +2,8 @@
 
 A metric is a function of an :class:`~bench.metrics.context.EvalContext` (generated samples, the
 cached real-data reference, features computed lazily and shared between metrics) returning a
-float.  Registration says whether higher is better and which data kind it applies to.
+float.  Registration says whether higher is better, which data kind it applies to and, for
+pixel metrics, the smallest image side they are defined at (checked when a suite is validated).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Metric:
     data_kind: str  # "image" or "points"
     description: str
     reference: str
+    min_resolution: int = 0  # smallest image side (pixels) the metric is defined at; 0: any
 
 
 METRICS: Registry[Metric] = Registry("metric")

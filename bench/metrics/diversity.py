@@ -39,6 +39,17 @@ import torch.nn.functional as F
 from scipy import signal
 
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+# Smallest image side each metric is defined at: MS-SSIM halves the image 4 times between its 5
+# scales (16 → 1 pixel; 8 → 0), SWD cuts 7×7 patches around centres in [3, size − 4].
+MS_SSIM_MIN_SIZE = 2 ** (len(MS_SSIM_WEIGHTS) - 1)
+SWD_PATCH = 7
+SWD_MIN_SIZE = SWD_PATCH
+
+
+def _check_size(images, minimum: int, what: str) -> None:
+    side = min(images.shape[-2:]) if isinstance(images, torch.Tensor) else min(images.shape[1:3])
+    if side < minimum:
+        raise ValueError(f"{what} needs images of at least {minimum}×{minimum} pixels, got {side}")
 
 
 def to_uint8_nhwc(images: torch.Tensor) -> np.ndarray:
@@ -81,6 +92,7 @@ def _half(img: np.ndarray) -> np.ndarray:
 
 def ms_ssim_pairs(img1: np.ndarray, img2: np.ndarray) -> np.ndarray:
     """MS-SSIM of each pair (img1[i], img2[i]); uint8/float NHWC arrays in [0, 255]."""
+    _check_size(img1, MS_SSIM_MIN_SIZE, "MS-SSIM (5 scales)")
     weights = np.asarray(MS_SSIM_WEIGHTS)
     a, b = img1.astype(np.float32), img2.astype(np.float32)
     mssim, mcs = [], []
@@ -128,7 +140,7 @@ def swd_levels(resolution: int) -> int:
 
 
 def patch_descriptors(level: torch.Tensor, rng: np.random.Generator, patches_per_image: int = 128,
-                      size: int = 7) -> torch.Tensor:
+                      size: int = SWD_PATCH) -> torch.Tensor:
     """Random ``size``×``size`` patches (N·patches, C, size, size) of one pyramid level."""
     n, c, h, w = level.shape
     half = size // 2
@@ -168,6 +180,7 @@ def sliced_wasserstein(a: torch.Tensor, b: torch.Tensor, gen: torch.Generator, r
 def swd(real: torch.Tensor, fake: torch.Tensor, seed: int) -> float:
     """10³ · mean over pyramid levels of the sliced Wasserstein distance between the patch
     descriptors of ``real`` and ``fake`` images (both (N, C, H, W) in [−1, 1]; see module doc)."""
+    _check_size(fake, SWD_MIN_SIZE, f"SWD ({SWD_PATCH}×{SWD_PATCH} patches)")
     n = min(len(real), len(fake))
     real, fake = real[:n].detach().cpu().float(), fake[:n].detach().cpu().float()
     levels = swd_levels(real.shape[-1])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.metrics import METRICS, Metric
-from bench.metrics.diversity import ms_ssim_diversity, swd
+from bench.metrics.diversity import MS_SSIM_MIN_SIZE, SWD_MIN_SIZE, ms_ssim_diversity, swd
 from bench.metrics.frechet import feature_stats, frechet_distance, inception_score, kernel_distance
 from bench.metrics.prdc import DEFAULT_K, prdc
 
@@ -71,8 +71,8 @@ def swd_metric(ctx) -> float:
     return swd(ctx.reference.images, ctx.samples, seed=ctx.seed)
 
 
-def _add(name, fn, higher, description, reference):
-    METRICS.add(name, Metric(fn, higher, "image", description, reference))
+def _add(name, fn, higher, description, reference, min_resolution=0):
+    METRICS.add(name, Metric(fn, higher, "image", description, reference, min_resolution))
 
 
 _add("fid", fid, False, "Fréchet distance of feature Gaussians", "Heusel et al. 2017")
@@ -87,9 +87,9 @@ _add("density", lambda ctx: _prdc(ctx)["density"], True, "mean count of real k-N
 _add("coverage", lambda ctx: _prdc(ctx)["coverage"], True, "fraction of real k-NN balls containing a fake",
      "Naeem et al. 2020")
 _add("ms_ssim", ms_ssim, False, "MS-SSIM between generated pairs (lower = more diverse)",
-     "Wang et al. 2003; Odena et al. 2017; mmgeneration")
+     "Wang et al. 2003; Odena et al. 2017; mmgeneration", MS_SSIM_MIN_SIZE)
 _add("swd", swd_metric, False, "sliced Wasserstein distance of Laplacian-pyramid 7×7 patches (×10³)",
-     "Karras et al. 2018 (PGGAN); mmgeneration")
+     "Karras et al. 2018 (PGGAN); mmgeneration", SWD_MIN_SIZE)
 _add("variance_ratio", variance_ratio, True, "Tr(Σ_gen)/Tr(Σ_real) of features (collapse → 0)", "bench diagnostic")
 _add("top_class_fraction", top_class_fraction, False, "share of the most frequent predicted class (collapse → 1)",
      "bench diagnostic")

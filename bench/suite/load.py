@@ -125,11 +125,17 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
                 hint = " " + CIFAR10_HELP
             problems.append(("dataset.path", f"{dataset.path!r} does not exist (looked in {target}).{hint}"))
     kind = dataset.kind
+    resolution = dataset.loader_args().get("resolution") if kind == "image" else None
     for i, name in enumerate(suite.evaluation.metrics or []):
         try:
             check_metrics([name], kind)
         except ValueError as exc:
             problems.append((f"evaluation.metrics[{i}]", f"{exc} (dataset {dataset.name!r} is {kind} data)"))
+            continue
+        try:
+            check_metrics([name], kind, resolution)
+        except ValueError as exc:
+            problems.append((f"evaluation.metrics[{i}]", f"{exc}; dataset.resolution is {resolution}"))
     problems += search_problems(suite)
     evaluation = suite.evaluation
     if kind == "image" and evaluation.feature_extractor.startswith("inception"):
