@@ -106,3 +106,5 @@ def test_build_reference_with_inception(tmp_path):
     name = ref.feature_extractor
     assert name.startswith("inception:fid-helper@") and len(name) == len("inception:fid-helper@") + 8
     assert ref.key["resize_mode"] == "tf-bilinear" and ref.features.shape == (4, 2048) and ref.num_samples == 4
+    assert ref.row_fields() == {"feature_extractor": name, "num_samples": 4, "resize_mode": "tf-bilinear",
+                                "num_real": 4, "prdc_k": 2}

@@ -22,7 +22,7 @@ NOT_AXES = frozenset(
     {
         "trial_id", "step", "status", "arch_id", "arch_family", "seed", "method", "loss", "regularizer",
         "suite", "suite_version", "dataset", "resolution", "d_loss", "g_loss", "wall_s",
-        "feature_extractor", "num_samples", "error", "config_json", "git_commit", "versions", "host",
+        "feature_extractor", "num_samples", "resize_mode", "num_real", "prdc_k", "error", "config_json", "git_commit", "versions", "host",
         "device", "timestamp", "search_trial", "search_study", "search_sample", "search_sampler",
     }
 )
