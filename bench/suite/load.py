@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bench.arch.spec import ArchSpec
+from bench.metrics import METRICS, ranked_metrics
 from bench.metrics.evaluate import check_metrics
 from bench.suite.errors import SuiteError, field_path
 from bench.suite.schema import Suite
@@ -162,6 +163,13 @@ def search_problems(suite: Suite) -> list[tuple[str, str]]:
     if metric is not None and metric not in metrics:
         problems.append(("search.objective.metric",
                          f"{metric!r} is not one of the evaluated metrics ({', '.join(metrics)}); add it to evaluation.metrics"))
+    elif metric is not None and not METRICS.get(metric).ranked:
+        problems.append(("search.objective.metric",
+                         f"{metric!r} has a target value, not a direction, and cannot be optimised; "
+                         f"use one of {', '.join(ranked_metrics(metrics)) or 'the ranked metrics'}"))
+    elif metric is None and not ranked_metrics(metrics):
+        problems.append(("search.objective.metric",
+                         f"none of the evaluated metrics ({', '.join(metrics)}) has a direction to optimise; name one"))
     if suite.search.space.weight is not None and all(m.regularizer.name == "none" for m in suite.method_list()):
         problems.append(("search.space.weight", "λ is searched but no method has a regularizer"))
     return problems
