@@ -24,7 +24,9 @@ def fid(ctx) -> float:
 
 def kid(ctx) -> float:
     """Unbiased MMD², cubic polynomial kernel, 100 subsets of min(N_r, N_g, 1000) (Bińkowski et
-    al. 2018), drawn from ``RandomState(seed)`` exactly as clean-fid's ``kernel_distance``."""
+    al. 2018): clean-fid's ``kernel_distance`` after ``np.random.seed(seed)``, evaluated by
+    clean-fid itself or pairwise, whichever is cheaper (see
+    :func:`bench.metrics.frechet.kernel_distance`)."""
     rng = np.random.RandomState(ctx.seed % (2**32))
     return kernel_distance(ctx.reference.features, ctx.features, rng=rng, num_subsets=KID_SUBSETS,
                            max_subset_size=KID_SUBSET_SIZE)
