@@ -93,8 +93,9 @@ _add("coverage", lambda ctx: _prdc(ctx)["coverage"], True, "fraction of real k-N
      "Naeem et al. 2020")
 _add("ms_ssim", ms_ssim, False, "MS-SSIM between generated pairs (lower = more diverse)",
      "Wang et al. 2003; Odena et al. 2017; mmgeneration", MS_SSIM_MIN_SIZE)
-_add("swd", swd_metric, False, "sliced Wasserstein distance of Laplacian-pyramid 7×7 patches (×10³)",
-     "Karras et al. 2018 (PGGAN); mmgeneration", SWD_MIN_SIZE)
+_add("swd", swd_metric, False, "sliced Wasserstein distance of Laplacian-pyramid 7×7 patches (×10³), mmgeneration's "
+     "recipe (zero-padded binomial pyramid, nearest upsampling, ≤ 4 levels, unbiased std)",
+     "mmgeneration's SWD, after Karras et al. 2018 (PGGAN)", SWD_MIN_SIZE)
 _add("variance_ratio", variance_ratio, None, "Tr(Σ_gen)/Tr(Σ_real) of features (target ≈ 1, collapse → 0; not ranked)",
      "bench diagnostic")
 _add("top_class_fraction", top_class_fraction, False, "share of the most frequent predicted class (collapse → 1)",
