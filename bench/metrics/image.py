@@ -33,8 +33,9 @@ def kid(ctx) -> float:
 
 
 def is_score(ctx) -> float:
-    """exp(E KL(p(y|x) ‖ p(y))), 10 splits, on the extractor's class probabilities; NaN for
-    extractors without a classification head (the fid-helper Inception returns features only)."""
+    """exp(E KL(p(y|x) ‖ p(y))), 10 splits, on the extractor's class probabilities (the
+    classifier's, or the 1008-class softmax of clean-fid's Inception file); NaN for extractors
+    without a classification head (fid-helper's Inception file holds features only)."""
     probs = ctx.probs
     return float("nan") if probs is None else inception_score(probs, splits=10)
 
@@ -58,9 +59,11 @@ def variance_ratio(ctx) -> float:
 def top_class_fraction(ctx) -> float:
     """Fraction of generated samples whose predicted class (argmax of the extractor's class
     probabilities) is the most frequent one; 1/K for a balanced K-class generator, 1 under total
-    collapse.  NaN when the extractor has no class head."""
+    collapse.  NaN when the extractor has no class head, and for Inception, whose 1008 ImageNet
+    classes are not the dataset's (real digits may mostly land in one of them, which would read
+    as collapse)."""
     probs = ctx.probs
-    if probs is None:
+    if probs is None or ctx.reference.feature_extractor.startswith("inception"):
         return float("nan")
     counts = np.bincount(probs.argmax(axis=1), minlength=probs.shape[1])
     return float(counts.max() / counts.sum())
