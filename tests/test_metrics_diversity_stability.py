@@ -39,6 +39,18 @@ def test_ms_ssim_handles_odd_sizes_and_rgb():
     assert ms_ssim_pairs(arr, arr) == pytest.approx([1.0, 1.0], abs=1e-6)
 
 
+def test_pixel_metrics_refuse_images_below_their_minimum_size():
+    """5 MS-SSIM scales need 16 pixels (16 → 1 after four halvings; 8 reached 0×0 and raised
+    numpy's AxisError), SWD's 7×7 patches need 7; both now fail with a message that says so."""
+    ms_ssim_diversity(_blobs(4, size=16))
+    for size in (8, 15):
+        with pytest.raises(ValueError, match="MS-SSIM .* at least 16×16 pixels, got " + str(size)):
+            ms_ssim_diversity(_blobs(4, size=size))
+    swd(_blobs(4, size=7), _blobs(4, size=7, seed=1), seed=0)
+    with pytest.raises(ValueError, match=r"SWD .* at least 7×7 pixels, got 6"):
+        swd(_blobs(4, size=6), _blobs(4, size=6, seed=1), seed=0)
+
+
 def test_laplacian_pyramid_reconstructs_the_image():
     x = torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(3))
     bands = laplacian_pyramid(x, 3)

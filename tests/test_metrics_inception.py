@@ -3,6 +3,8 @@ wheel with --no-deps).  Small on purpose: ~12 images through Inception on the CP
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -16,7 +18,7 @@ torch.set_num_threads(1)
 @pytest.fixture(scope="module")
 def extractor():
     module, info = inc.load_inception()
-    assert info["source"] == "fid-helper" and info["resize_mode"] == "tf-bilinear"
+    assert info["source"] == "fid-helper" and info["resize_mode"] == "tf-bilinear" and not info["class_probs"]
     return module
 
 
@@ -94,6 +96,7 @@ def test_clean_fid_file_route_gives_the_same_features(extractor, images, tmp_pat
     torch.testing.assert_close(module(images[:2])[0], extractor(images[:2])[0], rtol=1e-5, atol=1e-5)
     _, default_info = inc.load_inception()
     assert default_info["resize_mode"] == "clean"  # clean-fid weights default to clean-fid's resize
+    assert not default_info["class_probs"]  # this re-saved network has no class head: features only
 
 
 def test_build_reference_with_inception(tmp_path):
@@ -106,3 +109,82 @@ def test_build_reference_with_inception(tmp_path):
     name = ref.feature_extractor
     assert name.startswith("inception:fid-helper@") and len(name) == len("inception:fid-helper@") + 8
     assert ref.key["resize_mode"] == "tf-bilinear" and ref.features.shape == (4, 2048) and ref.num_samples == 4
+    assert ref.row_fields() == {"feature_extractor": name, "num_samples": 4, "resize_mode": "tf-bilinear",
+                                "num_real": 4, "prdc_k": 2}
+
+
+class _CleanFidSignature(torch.nn.Module):
+    """A toy module with the interface of clean-fid's inception-2015-12-05.pt (not its weights
+    or its numbers): ``layers`` maps (x − 128)/128 at 299×299 to (N, 2048, 1, 1), ``output`` is
+    the 1008-class head, and ``forward(img, return_features, use_fp16, no_output_bias)`` resizes
+    to 299×299 and returns pool3 or softmax(pool3 · Wᵀ [+ b]).  ``bias_always`` breaks the
+    ``no_output_bias`` contract, for the load-time check."""
+
+    def __init__(self, bias_always: bool = False):
+        super().__init__()
+        gen = torch.Generator().manual_seed(0)
+        self.layers = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 9, stride=8), torch.nn.ReLU(),
+                                          torch.nn.AdaptiveAvgPool2d(1), torch.nn.Conv2d(8, 2048, 1), torch.nn.ReLU())
+        self.output = torch.nn.Linear(2048, 1008)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.copy_(torch.randn(p.shape, generator=gen) * 0.3)
+        self.bias_always = bias_always
+
+    def forward(self, img: torch.Tensor, return_features: bool = False, use_fp16: bool = False,
+                no_output_bias: bool = False) -> torch.Tensor:
+        x = img.to(torch.float32)
+        if x.shape[2] != 299 or x.shape[3] != 299:
+            x = torch.nn.functional.interpolate(x, size=[299, 299], mode="bilinear", align_corners=False)
+        features = self.layers((x - 128.0) / 128.0).reshape(-1, 2048)
+        if return_features:
+            return features
+        bias = None if no_output_bias and not self.bias_always else self.output.bias
+        return torch.softmax(torch.nn.functional.linear(features, self.output.weight, bias), 1)
+
+
+def _save_signature_module(folder, **kwargs):
+    path = folder / "inception-2015-12-05.pt"
+    torch.jit.save(torch.jit.script(_CleanFidSignature(**kwargs).eval()), str(path))
+    return path
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # torch.jit.script/save/load deprecation notices
+def test_clean_fid_file_gives_class_probabilities_for_is(images, tmp_path):
+    """With a clean-fid-format file, probabilities are softmax(pool3 · Wᵀ) and equal the file's own
+    call base(img, no_output_bias=True) on the same 299×299 pixels (StyleGAN2-ADA's IS call); IS and
+    the metric rows follow.  The module is a toy with clean-fid's interface, so this checks bench's
+    plumbing against that interface, not Inception's numbers."""
+    from bench.data import load_dataset
+    from bench.metrics.evaluate import evaluate
+    from bench.metrics.frechet import inception_score
+    from bench.metrics.reference import build_reference
+
+    path = _save_signature_module(tmp_path)
+    module, info = inc.load_inception(path)
+    assert info["source"] == "clean-fid" and info["class_probs"] and info["resize_mode"] == "clean"
+    feats, probs = module(images)
+    assert feats.shape == (6, 2048) and probs.shape == (6, 1008)
+    base = torch.jit.load(str(path))
+    pixels = inc.clean_resize(inc.to_pixels(images))
+    torch.testing.assert_close(probs, base(pixels, no_output_bias=True), rtol=1e-4, atol=1e-7)
+    torch.testing.assert_close(feats, base(pixels, return_features=True), rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(probs.sum(1), torch.ones(6), rtol=0, atol=1e-5)
+    assert 1.0 <= inception_score(probs.double().numpy(), splits=2) <= 1008
+    shipped = pickle.loads(pickle.dumps(module))  # Ray ships the reference's extractor to every trial
+    torch.testing.assert_close(shipped(images[:2])[1], probs[:2])
+
+    data = load_dataset({"name": "digits", "resolution": 16})
+    data.x = data.x[:10]
+    ref = build_reference(data, {"feature_extractor": "inception", "inception_path": str(path), "num_samples": 10,
+                                 "prdc_k": 2}, cache_dir=tmp_path / "cache")
+    values = evaluate(data.x, ref, ["is", "top_class_fraction"], seed=0)
+    assert np.isfinite(values["is"]) and values["is"] >= 1.0
+    assert np.isnan(values["top_class_fraction"])  # ImageNet classes are not the dataset's
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_clean_fid_file_whose_head_breaks_the_contract_is_rejected(tmp_path):
+    path = _save_signature_module(tmp_path, bias_always=True)
+    with pytest.raises(ValueError, match="does not reproduce base\\(img, no_output_bias=True\\)"):
+        inc.load_inception(path)

@@ -11,7 +11,8 @@ from cleanfid import fid as cleanfid
 from prdc import compute_prdc
 from pytorch_fid.fid_score import calculate_frechet_distance
 
-from bench.metrics.frechet import feature_stats, frechet_distance, inception_score, kernel_distance
+from bench.metrics.frechet import (feature_stats, frechet_distance, inception_score, kernel_distance, kid_route,
+                                   pairwise_kernel_distance)
 from bench.metrics.prdc import knn_radii, prdc
 
 
@@ -21,10 +22,12 @@ def _features(seed, n=600, d=32, shift=0.0, scale=1.0):
     return (np.random.default_rng(seed).normal(size=(n, d)) @ mix) * scale + shift
 
 
-@pytest.mark.parametrize("d,shift,scale", [(32, 0.0, 1.0), (32, 0.3, 1.5), (64, 1.0, 0.5)])
-def test_frechet_matches_cleanfid_and_pytorch_fid(d, shift, scale):
-    mu1, s1 = feature_stats(_features(0, d=d))
-    mu2, s2 = feature_stats(_features(1, d=d, shift=shift, scale=scale))
+@pytest.mark.parametrize("n,d,shift,scale", [(600, 32, 0.0, 1.0), (600, 32, 0.3, 1.5), (600, 64, 1.0, 0.5),
+                                               (200, 512, 0.0, 1.0), (200, 512, 0.3, 1.5)])
+def test_frechet_matches_cleanfid_and_pytorch_fid(n, d, shift, scale):
+    """Also with fewer samples than dimensions (200 × 512: both covariances singular, rank 199)."""
+    mu1, s1 = feature_stats(_features(0, n=n, d=d))
+    mu2, s2 = feature_stats(_features(1, n=n, d=d, shift=shift, scale=scale))
     ours = frechet_distance(mu1, s1, mu2, s2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SciPy 1.17: sqrtm(disp=) deprecation inside both peers
@@ -60,6 +63,26 @@ def test_kid_matches_cleanfid_with_the_same_subsets(seed):
     clean = cleanfid.kernel_distance(real, fake, num_subsets=20, max_subset_size=300)
     assert ours == pytest.approx(clean, rel=1e-6)
     assert ours > 0
+
+
+def test_kid_routes_give_cleanfids_value_and_leave_the_global_rng_alone():
+    """Few subsets of a small m make clean-fid's own per-subset evaluation the cheaper route: it
+    is called with numpy's global RNG in the given generator's state, which is restored; both
+    routes draw the same subsets, give clean-fid's value and advance the generator alike."""
+    real, fake = _features(14, n=500, d=16), _features(15, n=400, d=16, shift=0.2)
+    kwargs = dict(num_subsets=4, max_subset_size=60)
+    assert kid_route(500, 400, 16, 4, 60) == "clean-fid" and kid_route(500, 400, 16, 100, 400) == "pairwise"
+    np.random.seed(123)
+    before = np.random.get_state()
+    via_cleanfid, via_pairs = np.random.RandomState(3), np.random.RandomState(3)
+    ours = kernel_distance(real, fake, rng=via_cleanfid, **kwargs)
+    after = np.random.get_state()
+    assert after[0] == before[0] and np.array_equal(after[1], before[1]) and after[2:] == before[2:]
+    pairs = pairwise_kernel_distance(real, fake, rng=via_pairs, **kwargs)
+    np.random.seed(3)
+    clean = cleanfid.kernel_distance(real, fake, **kwargs)
+    assert ours == pytest.approx(clean, rel=1e-12) and pairs == pytest.approx(clean, rel=1e-6)
+    assert via_cleanfid.random_sample() == via_pairs.random_sample()
 
 
 def test_kid_is_near_zero_for_the_same_distribution_and_positive_for_a_shift():

@@ -43,7 +43,9 @@ def test_reference_key_and_cache(digits, digits_reference, metrics_cache):
     assert key["feature_extractor"].startswith("classifier:digits@") and len(key["feature_extractor"]) == 26
     assert key["feature_extractor"].endswith(key["extractor_sha256"][:8])
     assert (key["resolution"], key["num_real"], key["num_samples"], key["resize_mode"]) == (16, 1797, 500, "none")
-    assert digits_reference.row_fields() == {"feature_extractor": key["feature_extractor"], "num_samples": 500}
+    # every resolved setting of the statistics' cache key that changes a metric is a row column
+    assert digits_reference.row_fields() == {"feature_extractor": key["feature_extractor"], "num_samples": 500,
+                                             "resize_mode": "none", "num_real": 1797, "prdc_k": 5}
     assert digits_reference.features.shape == (1797, 128) and digits_reference.sigma.shape == (128, 128)
     files = list((metrics_cache / "reference").glob("digits-*.npz"))
     assert len(files) == 1
@@ -51,6 +53,9 @@ def test_reference_key_and_cache(digits, digits_reference, metrics_cache):
     np.testing.assert_array_equal(again.mu, digits_reference.mu)
     smaller = build_reference(digits, {"num_samples": 500, "num_real": 1000}, cache_dir=metrics_cache)
     assert smaller.key["num_real"] == 1000 and len(list((metrics_cache / "reference").glob("digits-*.npz"))) == 2
+    assert smaller.row_fields()["num_real"] == 1000
+    k3 = build_reference(digits, {"num_samples": 500, "prdc_k": 3}, cache_dir=metrics_cache)
+    assert k3.row_fields()["prdc_k"] == 3 and len(list((metrics_cache / "reference").glob("digits-*.npz"))) == 3
 
 
 def test_evaluate_real_vs_noise(digits, digits_reference):
@@ -97,7 +102,8 @@ def test_points_reference_and_mixture_metrics(metrics_cache):
 
     ring = load_dataset({"name": "ring8"})
     ref = build_reference(ring, {}, cache_dir=metrics_cache)
-    assert ref.row_fields() == {"feature_extractor": "none", "num_samples": 2500}
+    assert ref.row_fields() == {"feature_extractor": "none", "num_samples": 2500, "resize_mode": None,
+                                "num_real": None, "prdc_k": None}
     good = evaluate(ring.x[:2500], ref, ["modes", "hq_fraction", "mode_kl"], seed=0)
     assert good["modes"] == 8 and good["hq_fraction"] > 0.98 and 0 <= good["mode_kl"] < 0.01
     one_mode = torch.tensor([[1.0, 0.0]]).expand(2500, 2) + 0.001

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from bench.report.columns import config_axes, config_keys, is_search, metric_columns
+from bench.store import load_results
 
 
 def rows(n_lr: int, **extra) -> pd.DataFrame:
@@ -41,3 +42,44 @@ def test_missing_values_do_not_make_an_axis():
 def test_search_detected_by_count_or_column():
     assert is_search(rows(10), ["lr_d"])
     assert is_search(rows(1, search_trial=3), [])
+
+
+def test_a_metric_with_a_target_value_is_shown_but_never_ranked(tmp_path):
+    """variance_ratio's target is ≈ 1: a method at 3 must not outrank one at 1, so it has no
+    direction — no rank, no best value, no '*', and the report refuses to rank on it."""
+    import pytest
+
+    from bench.metrics.stability import stability_summary
+    from bench.report import build_report
+    from bench.report.columns import higher_is_better
+    from bench.report.tables import metric_table
+    from bench.report.text import metrics_display
+    from bench.report.trials import trial_table
+    from bench.store import write_trial_rows
+
+    with pytest.raises(ValueError, match="'variance_ratio' has a target value.*rank on one of: fid"):
+        higher_is_better("variance_ratio")
+    with pytest.raises(ValueError, match="no best value"):
+        stability_summary([{"step": 1, "variance_ratio": 1.0}], metric="variance_ratio")
+    ratio = {"ns+none": 3.0, "hinge+none": 1.0}
+    for method, loss in (("ns+none", "ns"), ("hinge+none", "hinge")):
+        for a in range(3):
+            trial = f"{method}-a{a}"
+            write_trial_rows(tmp_path, trial, [
+                {"trial_id": trial, "step": s, "status": "ok", "method": method, "loss": loss, "regularizer": "none",
+                 "arch_id": f"a{a}", "seed": 0, "steps": 20, "fid": 10.0 + a + (loss == "ns") * (1 if a else -0.5) - s / 100,
+                 "variance_ratio": ratio[method] + s / 100} for s in (10, 20)])
+    rows = load_results(tmp_path)
+    trials = trial_table(rows, metric_columns(rows))
+    assert trials["best_variance_ratio"].isna().all() and trials["final_variance_ratio"].notna().all()
+    table = metric_table(trials, ["fid", "variance_ratio"]).set_index(["metric", "method"])
+    assert table.loc[("fid", "hinge+none"), "rank"] == 1 and table.loc[("fid", "ns+none"), "higher_is_better"] is False
+    assert table.loc["variance_ratio", "rank"].isna().all()
+    assert table.loc["variance_ratio", "higher_is_better"].isna().all()
+    shown = metrics_display(table.reset_index())
+    assert list(shown.columns) == ["fid ↓", "variance_ratio ≈"]
+    assert shown.loc["hinge+none", "fid ↓"].endswith("*") and not shown["variance_ratio ≈"].str.endswith("*").any()
+    summary = build_report(tmp_path, tmp_path / "report", metric="fid", n_boot=50, figures=False)
+    assert summary.leaderboard.index[0] == "hinge+none"
+    with pytest.raises(ValueError, match="target value"):
+        build_report(tmp_path, tmp_path / "report2", metric="variance_ratio", n_boot=50, figures=False)

@@ -75,6 +75,16 @@ def _set(path: str, value):
 _DROP = object()
 
 
+def _on_digits(metrics, objective=None):
+    """Image data (digits), the given evaluation metrics and, optionally, the objective."""
+    def mutate(mapping):
+        mapping["dataset"] = {"name": "digits"}
+        mapping["evaluation"]["metrics"] = metrics
+        if objective is not None:
+            mapping["search"]["objective"] = objective
+    return mutate
+
+
 @pytest.mark.parametrize(
     "mutate, field, words",
     [
@@ -93,6 +103,9 @@ _DROP = object()
         (_set("search.budget", _DROP), "search.budget", ["Field required"]),
         (_set("search.objective", {"metric": "fid"}), "search.objective.metric", ["'fid' is not one of the evaluated", "modes"]),
         (_set("search.objective", {"mode": "up"}), "search.objective.mode", ["'min'", "'max'"]),
+        (_on_digits(["variance_ratio", "fid"], {"metric": "variance_ratio"}), "search.objective.metric",
+         ["'variance_ratio' has a target value", "cannot be optimised", "fid"]),
+        (_on_digits(["variance_ratio"]), "search.objective.metric", ["none of the evaluated metrics", "variance_ratio"]),
         (_set("methods", [{"loss": "ns"}]), "search.space.weight", ["no method has a regularizer"]),
     ],
 )

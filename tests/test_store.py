@@ -24,6 +24,19 @@ def test_written_file_has_the_declared_types(tmp_path):
     table = pq.read_table(path).to_pandas()
     assert table["fid"].iloc[0] == 1.5 and math.isnan(table["fid"].iloc[1])  # NaN, never a magic number
     assert table["seed"].tolist() == [3, 3]
+    assert table["resize_mode"].isna().all() and table["num_real"].isna().all()  # declared columns, null when unset
+
+
+def test_rows_carry_the_settings_of_the_real_statistics(tmp_path):
+    """The row of a trial = its config columns + the reference's row_fields (bench.sweep.trainable)."""
+    from bench.metrics.context import RealReference
+
+    ref = RealReference(key={"feature_extractor": "inception:clean-fid@0123abcd", "num_samples": 500,
+                             "resize_mode": "clean", "num_real": 10000, "prdc_k": 3})
+    write_trial_rows(tmp_path, "t-a", [row("t-a", 10, fid=1.0, **ref.row_fields())])
+    got = load_results(tmp_path).iloc[0]
+    assert (got["feature_extractor"], got["num_samples"], got["resize_mode"], got["num_real"], got["prdc_k"]) == (
+        "inception:clean-fid@0123abcd", 500, "clean", 10000, 3)
 
 
 def test_rewriting_a_trial_never_duplicates_rows(tmp_path):

@@ -15,7 +15,8 @@ class RealReference:
     """Everything about the real data a metric needs, computed once per sweep and cached.
 
     ``key`` holds what changes a metric's value (dataset, split, extractor, its hash, resolution,
-    sample count) and is the cache key of the statistics.  For points data ``extractor`` is None
+    resize mode, real and generated sample counts, k of the k-NN metrics); all but the generated
+    sample count form the cache key of the statistics.  For points data ``extractor`` is None
     and ``mixture`` holds the mode centres and standard deviation.
     """
 
@@ -42,8 +43,13 @@ class RealReference:
         return "points" if self.mixture is not None else "image"
 
     def row_fields(self) -> dict:
-        """The columns every metric row carries: ``feature_extractor`` and ``num_samples``."""
-        return {"feature_extractor": self.feature_extractor, "num_samples": self.num_samples}
+        """The columns every metric row carries: ``feature_extractor``, ``num_samples`` and the
+        resolved settings of the real statistics that change metric values — ``resize_mode``
+        (``"none"`` for native-resolution extractors), ``num_real`` and ``prdc_k`` (None for 2-D
+        mixtures, whose reference is the analytic mode layout)."""
+        return {"feature_extractor": self.feature_extractor, "num_samples": self.num_samples,
+                "resize_mode": self.key.get("resize_mode"), "num_real": self.key.get("num_real"),
+                "prdc_k": self.key.get("prdc_k")}
 
 
 @dataclass

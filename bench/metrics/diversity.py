@@ -1,7 +1,16 @@
 """Diversity and patch-distribution distances as mmgeneration computes them
-(``mmgen/core/evaluation/metric_utils.py`` and ``metrics.py``, classes ``MS_SSIM`` and ``SWD``,
-both ported from Karras et al. 2018, *Progressive Growing of GANs*, ``metrics/ms_ssim.py`` and
-``metrics/sliced_wasserstein.py``).  Pure numpy/torch with explicit random generators.
+(``mmgen/core/evaluation/metric_utils.py`` and ``metrics.py``, classes ``MS_SSIM`` and ``SWD``).
+Pure numpy/torch with explicit random generators.
+
+Provenance.  mmgeneration's MS-SSIM is a port of Karras et al. 2018 (*Progressive Growing of
+GANs*, ``metrics/ms_ssim.py``).  Its SWD is not a plain port of Karras's
+``metrics/sliced_wasserstein.py``: patch sampling, descriptor normalisation and the sliced
+Wasserstein step follow Karras, but the Laplacian pyramid is koshian2/swd-pytorch's, so the
+recipe below is mmgeneration's and gives different numbers from Karras's.  Karras blurs with
+mirror padding (``scipy.ndimage.convolve(mode='mirror')``, matching ``cv2.pyrDown``/``pyrUp``),
+upsamples by zero insertion and a 4× kernel, keeps every level down to 16×16, and normalises
+descriptors with the biased std (``np.std``); mmgeneration (and bench) use zero padding,
+nearest-neighbour upsampling, at most 4 levels and the unbiased std (``torch.std``).
 
 MS-SSIM between generated pairs (Odena et al. 2017 use it as a diversity score; lower = more
 diverse).  Recipe:
@@ -13,14 +22,16 @@ diverse).  Recipe:
      σ = 1.5 · s / 11 (``scipy.signal.fftconvolve``, 'valid'), K₁ = 0.01, K₂ = 0.03, L = 255, the
      map mean taken over H, W and channels; between scales a 2×2 box average;
   4. MS-SSIM = Πₗ₌₁⁴ max(csₗ, 0)^wₗ · max(ssim₅, 0)^w₅, averaged over pairs.
-  Deviation: at odd sizes (28 → 14 → 7) mmgeneration's 2×2 average fails on a shape mismatch;
-  here the last row/column is dropped before averaging (identical results at even sizes).
+  Images must be at least 16×16 (the fifth scale is 1×1).  Deviation: at odd sizes
+  (28 → 14 → 7) mmgeneration's 2×2 average fails on a shape mismatch; here the last row/column
+  is dropped before averaging (identical results at even sizes).
 
-SWD (sliced Wasserstein distance on Laplacian-pyramid patches).  Recipe:
+SWD (sliced Wasserstein distance on Laplacian-pyramid patches), mmgeneration's recipe:
   1. levels: resolutions R, R/2, … while ≥ 16, at most 4 (so 16×16 and 28×28 images have one
-     level: the image itself); the Laplacian pyramid uses the 5×5 binomial kernel /256, zero
-     padding 2, stride-2 downsampling, nearest ×2 upsampling followed by the same blur; the last
-     level is the coarsest Gaussian level;
+     level: the image itself); the Laplacian pyramid uses the 5×5 binomial kernel
+     [1 4 6 4 1]ᵀ[1 4 6 4 1] / 256 with zero padding 2: Gᵢ₊₁ = blur(Gᵢ) at stride 2,
+     Lᵢ = Gᵢ − blur(nearest-neighbour ×2 upsampling of Gᵢ₊₁); the last level is the coarsest
+     Gaussian level;
   2. per image and level, 128 random 7×7 patches (centres uniform in [3, size − 4]) of all C
      channels (mmgeneration asserts C = 3; here any C, grayscale stays one channel);
   3. per set and level, descriptors are normalised per channel (mean 0, unbiased std 1 over all
@@ -28,7 +39,9 @@ SWD (sliced Wasserstein distance on Laplacian-pyramid patches).  Recipe:
   4. SW = mean over 4 repeats of mean over 128 random unit directions of the mean absolute
      difference between the sorted projections of the two sets (same number of patches);
   5. swd = 10³ · mean over levels (mmgeneration reports the per-level values ×10³ and their mean).
-  Real and fake use the same number of images (min of the two).
+  Real and fake use the same number of images (min of the two).  Deviation: images of 7 to 15
+  pixels get one level (the image itself) where mmgeneration has none and fails; below 7×7 the
+  patches do not fit and bench raises.
 """
 
 from __future__ import annotations
@@ -39,6 +52,17 @@ import torch.nn.functional as F
 from scipy import signal
 
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+# Smallest image side each metric is defined at: MS-SSIM halves the image 4 times between its 5
+# scales (16 → 1 pixel; 8 → 0), SWD cuts 7×7 patches around centres in [3, size − 4].
+MS_SSIM_MIN_SIZE = 2 ** (len(MS_SSIM_WEIGHTS) - 1)
+SWD_PATCH = 7
+SWD_MIN_SIZE = SWD_PATCH
+
+
+def _check_size(images, minimum: int, what: str) -> None:
+    side = min(images.shape[-2:]) if isinstance(images, torch.Tensor) else min(images.shape[1:3])
+    if side < minimum:
+        raise ValueError(f"{what} needs images of at least {minimum}×{minimum} pixels, got {side}")
 
 
 def to_uint8_nhwc(images: torch.Tensor) -> np.ndarray:
@@ -81,6 +105,7 @@ def _half(img: np.ndarray) -> np.ndarray:
 
 def ms_ssim_pairs(img1: np.ndarray, img2: np.ndarray) -> np.ndarray:
     """MS-SSIM of each pair (img1[i], img2[i]); uint8/float NHWC arrays in [0, 255]."""
+    _check_size(img1, MS_SSIM_MIN_SIZE, "MS-SSIM (5 scales)")
     weights = np.asarray(MS_SSIM_WEIGHTS)
     a, b = img1.astype(np.float32), img2.astype(np.float32)
     mssim, mcs = [], []
@@ -128,7 +153,7 @@ def swd_levels(resolution: int) -> int:
 
 
 def patch_descriptors(level: torch.Tensor, rng: np.random.Generator, patches_per_image: int = 128,
-                      size: int = 7) -> torch.Tensor:
+                      size: int = SWD_PATCH) -> torch.Tensor:
     """Random ``size``×``size`` patches (N·patches, C, size, size) of one pyramid level."""
     n, c, h, w = level.shape
     half = size // 2
@@ -168,6 +193,7 @@ def sliced_wasserstein(a: torch.Tensor, b: torch.Tensor, gen: torch.Generator, r
 def swd(real: torch.Tensor, fake: torch.Tensor, seed: int) -> float:
     """10³ · mean over pyramid levels of the sliced Wasserstein distance between the patch
     descriptors of ``real`` and ``fake`` images (both (N, C, H, W) in [−1, 1]; see module doc)."""
+    _check_size(fake, SWD_MIN_SIZE, f"SWD ({SWD_PATCH}×{SWD_PATCH} patches)")
     n = min(len(real), len(fake))
     real, fake = real[:n].detach().cpu().float(), fake[:n].detach().cpu().float()
     levels = swd_levels(real.shape[-1])

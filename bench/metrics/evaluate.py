@@ -26,9 +26,10 @@ def metrics_for(data_kind: str) -> list[str]:
     return [name for name, metric in METRICS.items() if metric.data_kind == data_kind]
 
 
-def check_metrics(names: list[str], data_kind: str) -> None:
+def check_metrics(names: list[str], data_kind: str, resolution: int | None = None) -> None:
     """Raise ValueError naming the valid metrics when any of ``names`` is unknown or does not
-    apply to ``data_kind``."""
+    apply to ``data_kind``, or when ``resolution`` (image side in pixels) is below a metric's
+    ``min_resolution``."""
     if data_kind not in DEFAULT_METRICS:
         raise ValueError(f"unknown data kind {data_kind!r}; valid: {', '.join(DEFAULT_METRICS)}")
     valid = metrics_for(data_kind)
@@ -36,6 +37,12 @@ def check_metrics(names: list[str], data_kind: str) -> None:
     if bad:
         raise ValueError(f"metric(s) {', '.join(map(repr, bad))} not available for {data_kind} data; "
                          f"valid: {', '.join(valid)}")
+    if resolution is None:
+        return
+    small = [name for name in names if resolution < METRICS.get(name).min_resolution]
+    if small:
+        needs = ", ".join(f"{name!r} needs ≥ {METRICS.get(name).min_resolution}" for name in small)
+        raise ValueError(f"images of {resolution}×{resolution} pixels are too small: {needs}")
 
 
 def evaluate(samples: torch.Tensor, reference: RealReference, metrics: list[str], *, seed: int) -> dict[str, float]:
@@ -43,7 +50,7 @@ def evaluate(samples: torch.Tensor, reference: RealReference, metrics: list[str]
 
     ``N`` must equal ``reference.num_samples`` (the count written to every row); ``seed`` drives
     every random choice inside the metrics (KID subsets, SWD patches and directions)."""
-    check_metrics(metrics, reference.data_kind)
+    check_metrics(metrics, reference.data_kind, samples.shape[-1] if samples.ndim == 4 else None)
     if reference.num_samples and samples.shape[0] != reference.num_samples:
         raise ValueError(f"got {samples.shape[0]} samples, the reference is for num_samples={reference.num_samples}")
     samples = samples.detach().cpu().float()

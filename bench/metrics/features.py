@@ -2,7 +2,8 @@
 
 A suite names an extractor as ``auto``, ``classifier``, ``classifier:<dataset>``, ``inception``,
 ``inception:fid-helper`` or ``inception:clean-fid``.  Building one gives a :class:`LoadedExtractor`:
-a module mapping images in [−1, 1] to ``(features, class probabilities or None)`` plus its
+a module mapping images in [−1, 1] to ``(features, class probabilities or None)`` (None for
+fid-helper's Inception, which has no class head) plus its
 identity string, written into every result row as ``feature_extractor``:
 
 - ``classifier:<dataset>@<sha8>``: bench's small CNN trained on ``<dataset>`` (see
@@ -39,7 +40,7 @@ class LoadedExtractor:
 class FeatureExtractorEntry:
     build: Callable[..., LoadedExtractor]  # (dataset, variant, *, cache_dir, device, options)
     description: str
-    has_class_probs: bool
+    has_class_probs: Optional[bool]  # None: depends on the weights the builder finds
 
 
 FEATURE_EXTRACTORS: Registry[FeatureExtractorEntry] = Registry("feature extractor")
@@ -73,7 +74,8 @@ def _build_inception(dataset, variant: Optional[str], *, cache_dir, device, opti
 FEATURE_EXTRACTORS.add("classifier", FeatureExtractorEntry(
     _build_classifier, "small CNN trained once per dataset by bench (128-d features, class probabilities)", True))
 FEATURE_EXTRACTORS.add("inception", FeatureExtractorEntry(
-    _build_inception, "FID Inception-v3 pool3 (2048-d), TorchScript weights from fid-helper or clean-fid", False))
+    _build_inception, "FID Inception-v3 pool3 (2048-d), TorchScript weights from fid-helper or clean-fid; "
+    "class probabilities (1008 classes) with clean-fid's file only", None))
 
 
 def resolve_name(spec: str, dataset, options: Optional[dict] = None) -> tuple[str, Optional[str]]:

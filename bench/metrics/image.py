@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.metrics import METRICS, Metric
-from bench.metrics.diversity import ms_ssim_diversity, swd
+from bench.metrics.diversity import MS_SSIM_MIN_SIZE, SWD_MIN_SIZE, ms_ssim_diversity, swd
 from bench.metrics.frechet import feature_stats, frechet_distance, inception_score, kernel_distance
 from bench.metrics.prdc import DEFAULT_K, prdc
 
@@ -24,15 +24,18 @@ def fid(ctx) -> float:
 
 def kid(ctx) -> float:
     """Unbiased MMD², cubic polynomial kernel, 100 subsets of min(N_r, N_g, 1000) (Bińkowski et
-    al. 2018), drawn from ``RandomState(seed)`` exactly as clean-fid's ``kernel_distance``."""
+    al. 2018): clean-fid's ``kernel_distance`` after ``np.random.seed(seed)``, evaluated by
+    clean-fid itself or pairwise, whichever is cheaper (see
+    :func:`bench.metrics.frechet.kernel_distance`)."""
     rng = np.random.RandomState(ctx.seed % (2**32))
     return kernel_distance(ctx.reference.features, ctx.features, rng=rng, num_subsets=KID_SUBSETS,
                            max_subset_size=KID_SUBSET_SIZE)
 
 
 def is_score(ctx) -> float:
-    """exp(E KL(p(y|x) ‖ p(y))), 10 splits, on the extractor's class probabilities; NaN for
-    extractors without a classification head (the fid-helper Inception returns features only)."""
+    """exp(E KL(p(y|x) ‖ p(y))), 10 splits, on the extractor's class probabilities (the
+    classifier's, or the 1008-class softmax of clean-fid's Inception file); NaN for extractors
+    without a classification head (fid-helper's Inception file holds features only)."""
     probs = ctx.probs
     return float("nan") if probs is None else inception_score(probs, splits=10)
 
@@ -46,16 +49,21 @@ def _prdc(ctx) -> dict:
 
 def variance_ratio(ctx) -> float:
     """Tr(Σ_g) / Tr(Σ_r): total feature variance of the generated samples relative to the real
-    data (≈ 1 for a faithful generator, → 0 under mode collapse)."""
+    data (≈ 1 for a faithful generator, → 0 under mode collapse, > 1 when over-dispersed).  Its
+    target is 1, not an end of the scale, so it is registered without a direction and never
+    ranked (a ratio of 3 is not better than 1); the stability summary reads it as a collapse
+    indicator."""
     return float(np.trace(feature_stats(ctx.features)[1]) / np.trace(ctx.reference.sigma))
 
 
 def top_class_fraction(ctx) -> float:
     """Fraction of generated samples whose predicted class (argmax of the extractor's class
     probabilities) is the most frequent one; 1/K for a balanced K-class generator, 1 under total
-    collapse.  NaN when the extractor has no class head."""
+    collapse.  NaN when the extractor has no class head, and for Inception, whose 1008 ImageNet
+    classes are not the dataset's (real digits may mostly land in one of them, which would read
+    as collapse)."""
     probs = ctx.probs
-    if probs is None:
+    if probs is None or ctx.reference.feature_extractor.startswith("inception"):
         return float("nan")
     counts = np.bincount(probs.argmax(axis=1), minlength=probs.shape[1])
     return float(counts.max() / counts.sum())
@@ -71,8 +79,8 @@ def swd_metric(ctx) -> float:
     return swd(ctx.reference.images, ctx.samples, seed=ctx.seed)
 
 
-def _add(name, fn, higher, description, reference):
-    METRICS.add(name, Metric(fn, higher, "image", description, reference))
+def _add(name, fn, higher, description, reference, min_resolution=0):
+    METRICS.add(name, Metric(fn, higher, "image", description, reference, min_resolution))
 
 
 _add("fid", fid, False, "Fréchet distance of feature Gaussians", "Heusel et al. 2017")
@@ -87,9 +95,11 @@ _add("density", lambda ctx: _prdc(ctx)["density"], True, "mean count of real k-N
 _add("coverage", lambda ctx: _prdc(ctx)["coverage"], True, "fraction of real k-NN balls containing a fake",
      "Naeem et al. 2020")
 _add("ms_ssim", ms_ssim, False, "MS-SSIM between generated pairs (lower = more diverse)",
-     "Wang et al. 2003; Odena et al. 2017; mmgeneration")
-_add("swd", swd_metric, False, "sliced Wasserstein distance of Laplacian-pyramid 7×7 patches (×10³)",
-     "Karras et al. 2018 (PGGAN); mmgeneration")
-_add("variance_ratio", variance_ratio, True, "Tr(Σ_gen)/Tr(Σ_real) of features (collapse → 0)", "bench diagnostic")
+     "Wang et al. 2003; Odena et al. 2017; mmgeneration", MS_SSIM_MIN_SIZE)
+_add("swd", swd_metric, False, "sliced Wasserstein distance of Laplacian-pyramid 7×7 patches (×10³), mmgeneration's "
+     "recipe (zero-padded binomial pyramid, nearest upsampling, ≤ 4 levels, unbiased std)",
+     "mmgeneration's SWD, after Karras et al. 2018 (PGGAN)", SWD_MIN_SIZE)
+_add("variance_ratio", variance_ratio, None, "Tr(Σ_gen)/Tr(Σ_real) of features (target ≈ 1, collapse → 0; not ranked)",
+     "bench diagnostic")
 _add("top_class_fraction", top_class_fraction, False, "share of the most frequent predicted class (collapse → 1)",
      "bench diagnostic")

@@ -10,6 +10,17 @@ Weights, in this order:
 Both files contain the same ``layers`` network, which takes (x − 128) / 128 for pixel values
 x ∈ [0, 255] at 299×299 and returns (N, 2048, 1, 1).
 
+Class probabilities (for IS) exist only with clean-fid's file.  Its module is called as
+``base(img, return_features=False, use_fp16=False, no_output_bias=False)`` (StyleGAN2-ADA's
+``metrics/inception_score.py`` passes ``no_output_bias=True``, as the original IS code of
+Salimans et al. takes pool3 · W without the bias) and then returns softmax(pool3 · Wᵀ) over the
+1008 classes of the 2015 graph, W being ``base.output.weight`` (1008, 2048).  bench computes
+these probabilities from the pool3 features it already has with W, and checks once at load time,
+on two 299×299 images, that they equal ``base(img, no_output_bias=True)`` (a file whose head
+does not is rejected; one in clean-fid's format without ``output`` gives features only).
+fid-helper's ``default_1.pt`` wraps the features-only network (``net.forward`` returns pool3
+and the file holds no class weights), so IS is NaN with it.
+
 Input preparation, explicitly: images in [−1, 1] → x = round(clamp((v + 1) / 2, 0, 1) · 255)
 (quantised like saved 8-bit images) → grayscale repeated to 3 channels → resized to 299×299 by
 the resize mode → (x − 128) / 128 → ``layers`` → (N, 2048).  Resize modes:
@@ -87,11 +98,13 @@ def weights_available(path: str | os.PathLike | None = None) -> bool:
 
 class Pool3(nn.Module):
     """clean-fid's custom-extractor contract (as ``InceptionV3W`` with ``resize_inside=False``):
-    float (B, 3, 299, 299) in [0, 255] → (B, 2048) pool3 features."""
+    float (B, 3, 299, 299) in [0, 255] → (B, 2048) pool3 features; ``head`` is the (K, 2048)
+    weight of the bias-free class head, or None (see :meth:`class_probs`)."""
 
-    def __init__(self, layers: nn.Module):
+    def __init__(self, layers: nn.Module, head: torch.Tensor | None = None):
         super().__init__()
         self.layers = layers
+        self.register_buffer("head", head)
 
     def __getstate__(self):
         """Picklable (Ray ships the reference to every trial): the TorchScript part travels as the
@@ -115,19 +128,55 @@ class Pool3(nn.Module):
             raise ValueError(f"Inception expects 299×299 input, got {tuple(x.shape[-2:])}")
         return self.layers((x - 128) / 128).reshape(x.shape[0], 2048)
 
+    def class_probs(self, features: torch.Tensor) -> torch.Tensor | None:
+        """softmax(features · headᵀ) over the classes: (B, 2048) → (B, K), or None without a head."""
+        if self.head is None:
+            return None
+        return torch.softmax(features.to(self.head) @ self.head.T, dim=1).to(features.device)
+
+
+def _probe_images() -> torch.Tensor:
+    """Two smooth 299×299 RGB images in [0, 255] (a resize to the same size leaves them intact)."""
+    t = torch.linspace(0, 1, 299)
+    yy, xx = torch.meshgrid(t, t, indexing="ij")
+    planes = [128 + 100 * torch.sin(2 * torch.pi * (f * yy + g * xx)) for f, g in ((1, 0), (0, 1), (1, 1), (2, 1))]
+    return torch.stack([torch.stack(planes[:3]), torch.stack(planes[1:])])
+
+
+def class_head(base: torch.jit.ScriptModule, layers: nn.Module) -> torch.Tensor | None:
+    """The weight of clean-fid's class head, verified against the documented call
+    ``base(img, no_output_bias=True)`` on :func:`_probe_images`; None for a file without it."""
+    output = getattr(base, "output", None)
+    weight = getattr(output, "weight", None)
+    if not isinstance(weight, torch.Tensor):
+        return None
+    x = _probe_images()
+    with torch.inference_mode():
+        expected = base(x, no_output_bias=True)
+        ours = Pool3(layers, weight.detach().clone()).class_probs(Pool3(layers)(x))
+    if expected.shape != ours.shape or not torch.allclose(ours, expected.float(), rtol=1e-3, atol=1e-6):
+        raise ValueError("the class head of this Inception file (output.weight) does not reproduce "
+                         "base(img, no_output_bias=True); it is not clean-fid's inception-2015-12-05.pt")
+    return weight.detach().clone()
+
 
 def load_pool3(path: Path) -> tuple[Pool3, str]:
-    """Load a TorchScript FID Inception; returns (Pool3 module in eval mode, source name)."""
+    """Load a TorchScript FID Inception; returns (Pool3 module in eval mode, with the class head
+    of a clean-fid file, and the source name)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # torch.jit.load deprecation notice
         base = torch.jit.load(str(path), map_location="cpu")
     if hasattr(base, "layers"):
         layers, source = base.layers, "clean-fid"
+        try:
+            head = class_head(base, layers)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}. {HELP}") from None
     elif hasattr(base, "net") and hasattr(base.net, "layers"):
-        layers, source = base.net.layers, "fid-helper"
+        layers, source, head = base.net.layers, "fid-helper", None
     else:
         raise ValueError(f"{path} is not a FID Inception TorchScript file (no `layers` module). {HELP}")
-    return Pool3(layers).eval(), source
+    return Pool3(layers, head).eval(), source
 
 
 def to_pixels(images: torch.Tensor) -> torch.Tensor:
@@ -157,7 +206,8 @@ def clean_resize(x: torch.Tensor, size: int = 299) -> torch.Tensor:
 
 
 class InceptionExtractor(nn.Module):
-    """Images in [−1, 1] → ``(features (N, 2048), None)``; no class probabilities."""
+    """Images in [−1, 1] → ``(features (N, 2048), class probabilities (N, 1008) or None)``:
+    probabilities with clean-fid's file, None with fid-helper's (see the module doc)."""
 
     def __init__(self, pool3: Pool3, resize_mode: str, batch_size: int = 50):
         super().__init__()
@@ -175,12 +225,15 @@ class InceptionExtractor(nn.Module):
             x = to_pixels(images[start : start + self.batch_size].to(device))
             x = tf_bilinear(x) if self.resize_mode == "tf-bilinear" else clean_resize(x)
             out.append(get_batch_features(x, self.pool3, device))
-        return torch.from_numpy(np.concatenate(out)), None
+        features = torch.from_numpy(np.concatenate(out))
+        return features, self.pool3.class_probs(features)
 
 
 def load_inception(path=None, resize_mode: str | None = None, device: str = "cpu") -> tuple[InceptionExtractor, dict]:
-    """The Inception extractor and its info (``path``, ``source``, ``resize_mode``)."""
+    """The Inception extractor and its info (``path``, ``source``, ``resize_mode``,
+    ``class_probs``: whether it returns class probabilities)."""
     weights = find_weights(path)
     pool3, source = load_pool3(weights)
     mode = resize_mode or ("tf-bilinear" if source == "fid-helper" else "clean")
-    return InceptionExtractor(pool3.to(device), mode).eval(), {"path": str(weights), "source": source, "resize_mode": mode}
+    info = {"path": str(weights), "source": source, "resize_mode": mode, "class_probs": pool3.head is not None}
+    return InceptionExtractor(pool3.to(device), mode).eval(), info

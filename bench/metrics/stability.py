@@ -55,7 +55,10 @@ def _direction(metric: str, higher_is_better: Optional[bool]) -> bool:
         return higher_is_better
     from bench.metrics import METRICS
 
-    return METRICS.get(metric).higher_is_better
+    higher = METRICS.get(metric).higher_is_better
+    if higher is None:
+        raise ValueError(f"{metric!r} has a target value, not a direction: it has no best value to summarise")
+    return higher
 
 
 def _trajectory(history: list[dict], key: str) -> dict:

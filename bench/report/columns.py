@@ -1,7 +1,9 @@
 """Which columns of the result rows are metrics, which are the configuration axes a suite varied.
 
 * **Metrics** are the columns registered in :data:`bench.metrics.METRICS`; the registry says
-  whether higher is better.  Unregistered numeric columns (losses, timings) are never ranked.
+  whether higher is better.  Unregistered numeric columns (losses, timings) are never ranked, and
+  neither are registered diagnostics without a direction (``variance_ratio``, target ≈ 1): the
+  report shows their values but gives them no rank, best value or success threshold.
 * **Config axes** are per-trial constants other than the architecture, the seed and the
   loss × regularizer label that vary *within* some method and are not a property of the
   architecture (such as ``z_dim`` when the latent size is an architecture knob).  In a grid
@@ -22,7 +24,7 @@ NOT_AXES = frozenset(
     {
         "trial_id", "step", "status", "arch_id", "arch_family", "seed", "method", "loss", "regularizer",
         "suite", "suite_version", "dataset", "resolution", "d_loss", "g_loss", "wall_s",
-        "feature_extractor", "num_samples", "error", "config_json", "git_commit", "versions", "host",
+        "feature_extractor", "num_samples", "resize_mode", "num_real", "prdc_k", "error", "config_json", "git_commit", "versions", "host",
         "device", "timestamp", "search_trial", "search_study", "search_sample", "search_sampler",
     }
 )
@@ -39,8 +41,19 @@ def metric_columns(rows: pd.DataFrame) -> list[str]:
 
 
 def higher_is_better(metric: str) -> bool:
-    """Direction of a registered metric (raises ``UnknownNameError`` listing valid metrics)."""
-    return METRICS.get(metric).higher_is_better
+    """Direction of a registered metric (raises ``UnknownNameError`` listing valid metrics, and
+    ``ValueError`` for a metric without a direction)."""
+    higher = METRICS.get(metric).higher_is_better
+    if higher is None:
+        ranked = [name for name, m in METRICS.items() if m.ranked]
+        raise ValueError(f"{metric!r} has a target value, not a direction, so methods are not ranked on it; "
+                         f"rank on one of: {', '.join(ranked)}")
+    return higher
+
+
+def is_ranked(metric: str) -> bool:
+    """True when the registered ``metric`` has a direction (see the module docstring)."""
+    return METRICS.get(metric).ranked
 
 
 def arch_columns(rows: pd.DataFrame) -> list[str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bench.report.columns import higher_is_better
+from bench.report.columns import higher_is_better, is_ranked
 from bench.report.ranks import complete_blocks, rank_summary
 from bench.report.significance import bootstrap_mean_rank_ci, bootstrap_median_ci
 
@@ -84,7 +84,8 @@ def leaderboard(
 def metric_table(trials: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
     """Long table: per method and metric, the median, 25th and 75th percentile of the final and
     the median of the best value, the direction, and the method's rank on that median (1 = best
-    in the metric's own direction)."""
+    in the metric's own direction).  A metric without a direction (``variance_ratio``) has
+    ``higher_is_better`` None and no rank."""
     parts = []
     for m in metrics:
         groups = trials.groupby("method", sort=True)
@@ -96,9 +97,10 @@ def metric_table(trials: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
                 "best_median": groups[f"best_{m}"].median(),
             }
         )
-        part["rank"] = part["final_median"].rank(ascending=not higher_is_better(m), method="average")
+        ranked = is_ranked(m)
+        part["rank"] = part["final_median"].rank(ascending=not higher_is_better(m), method="average") if ranked else np.nan
         part["metric"] = m
-        part["higher_is_better"] = higher_is_better(m)
+        part["higher_is_better"] = higher_is_better(m) if ranked else None
         parts.append(part.reset_index())
     if not parts:
         return pd.DataFrame()

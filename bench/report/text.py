@@ -69,13 +69,15 @@ def terminal_table(board: pd.DataFrame, metric: str, n_archs: int) -> pd.DataFra
 
 
 def metrics_display(metric_long: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
-    """Method × metric table of median final values; headers carry the direction arrow and the
-    best value of each column is marked with '*'."""
+    """Method × metric table of median final values; headers carry the direction arrow ("≈"
+    for a metric with a target value, which is not ranked) and the best value of each ranked
+    column is marked with '*'."""
     if metric_long.empty:
         return pd.DataFrame()
     columns = {}
     for metric, part in metric_long.groupby("metric", sort=False):
-        arrow = "↑" if part["higher_is_better"].iloc[0] else "↓"
+        higher = part["higher_is_better"].iloc[0]
+        arrow = "≈" if higher is None or higher != higher else ("↑" if higher else "↓")
         part = part.set_index("method")
         columns[f"{metric} {arrow}"] = [
             fmt(v) + ("*" if r == 1 else "") for v, r in zip(part["final_median"], part["rank"])

@@ -3,7 +3,7 @@
 * *final* value of a metric: the value at the trial's largest evaluation step (NaN if that
   evaluation produced none, e.g. after divergence);
 * *best* value: the best finite value over all of the trial's evaluations (min or max by the
-  metric's direction);
+  metric's direction; NaN for a metric without a direction, such as ``variance_ratio``);
 * *spread*: the population standard deviation of the last ``last_k`` finite evaluations, a
   measure of how much the metric still moves at the end of training;
 * *status*: ``error`` if any row says error, else ``diverged`` if any row says diverged, else ``ok``;
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bench.report.columns import higher_is_better, method_labels
+from bench.report.columns import higher_is_better, is_ranked, method_labels
 from bench.store.location import Location
 
 STATUS_ORDER = {"ok": 0, "diverged": 1, "error": 2}
@@ -45,7 +45,10 @@ def trial_table(rows: pd.DataFrame, metrics: list[str], *, last_k: int = 3) -> p
     table["n_evals"] = by_trial["step"].size()
     for m in metrics:
         table[f"final_{m}"] = last[m]
-        table[f"best_{m}"] = by_trial[m].max() if higher_is_better(m) else by_trial[m].min()
+        if not is_ranked(m):
+            table[f"best_{m}"] = np.nan
+        else:
+            table[f"best_{m}"] = by_trial[m].max() if higher_is_better(m) else by_trial[m].min()
         finite = rows[["trial_id", m]].dropna()
         tail = finite.groupby("trial_id").tail(last_k).groupby("trial_id")[m]
         table[f"spread_{m}"] = tail.std(ddof=0).where(tail.size() >= 2)

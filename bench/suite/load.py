@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bench.arch.spec import ArchSpec
+from bench.metrics import METRICS, ranked_metrics
 from bench.metrics.evaluate import check_metrics
 from bench.suite.errors import SuiteError, field_path
 from bench.suite.schema import Suite
@@ -125,11 +126,17 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
                 hint = " " + CIFAR10_HELP
             problems.append(("dataset.path", f"{dataset.path!r} does not exist (looked in {target}).{hint}"))
     kind = dataset.kind
+    resolution = dataset.loader_args().get("resolution") if kind == "image" else None
     for i, name in enumerate(suite.evaluation.metrics or []):
         try:
             check_metrics([name], kind)
         except ValueError as exc:
             problems.append((f"evaluation.metrics[{i}]", f"{exc} (dataset {dataset.name!r} is {kind} data)"))
+            continue
+        try:
+            check_metrics([name], kind, resolution)
+        except ValueError as exc:
+            problems.append((f"evaluation.metrics[{i}]", f"{exc}; dataset.resolution is {resolution}"))
     problems += search_problems(suite)
     evaluation = suite.evaluation
     if kind == "image" and evaluation.feature_extractor.startswith("inception"):
@@ -156,6 +163,13 @@ def search_problems(suite: Suite) -> list[tuple[str, str]]:
     if metric is not None and metric not in metrics:
         problems.append(("search.objective.metric",
                          f"{metric!r} is not one of the evaluated metrics ({', '.join(metrics)}); add it to evaluation.metrics"))
+    elif metric is not None and not METRICS.get(metric).ranked:
+        problems.append(("search.objective.metric",
+                         f"{metric!r} has a target value, not a direction, and cannot be optimised; "
+                         f"use one of {', '.join(ranked_metrics(metrics)) or 'the ranked metrics'}"))
+    elif metric is None and not ranked_metrics(metrics):
+        problems.append(("search.objective.metric",
+                         f"none of the evaluated metrics ({', '.join(metrics)}) has a direction to optimise; name one"))
     if suite.search.space.weight is not None and all(m.regularizer.name == "none" for m in suite.method_list()):
         problems.append(("search.space.weight", "λ is searched but no method has a regularizer"))
     return problems

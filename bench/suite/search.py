@@ -189,10 +189,10 @@ def search_columns(config: dict) -> dict:
 
 
 def objective_of(search: SearchCfg, metrics: list[str]) -> tuple[str, str]:
-    """(metric, 'min' | 'max'): the declared one, else the first evaluation metric; the mode
-    defaults to the registry's direction."""
-    from bench.metrics import METRICS
+    """(metric, 'min' | 'max'): the declared one, else the first evaluation metric with a
+    direction; the mode defaults to the registry's direction."""
+    from bench.metrics import METRICS, ranked_metrics
 
-    metric = search.objective.metric or metrics[0]
+    metric = search.objective.metric or ranked_metrics(metrics)[0]
     mode = search.objective.mode or ("max" if METRICS.get(metric).higher_is_better else "min")
     return metric, mode

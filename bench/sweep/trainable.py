@@ -163,8 +163,10 @@ def trial_summary(base: dict, trainer, reference, metrics: list[str]) -> dict:
     from bench.metrics.stability import stability_summary
 
     keep = ("trial_id", "suite", "suite_version", "method", "loss", "regularizer", "arch_id", "seed", "dataset",
-            "feature_extractor", "num_samples", "git_commit")
-    metric = metrics[0] if metrics else None
+            "feature_extractor", "num_samples", "resize_mode", "num_real", "prdc_k", "git_commit")
+    from bench.metrics import ranked_metrics
+
+    metric = next(iter(ranked_metrics(metrics)), None)
     summary = {k: base[k] for k in keep} | {"status": trainer.status, "step": trainer.step, "wall_s": trainer.elapsed}
     if metric is not None:
         summary["summary_metric"] = metric
