@@ -230,10 +230,11 @@ def read_outcome(results_dir: Path, trial_id: str, metric: str, mode: str, at: s
 def prepare_search_dir(loaded: LoadedSuite, cells: list[Cell], metric: str, mode: str, *, restart: bool) -> bool:
     """Create (or check) the results folder of a search.  Returns True when resuming."""
     from bench.sweep.runner import GRID_FILE, TUNE_DIR, SweepConflict
+    from bench.sweep.trainable import LOGS_DIR
 
     results = loaded.results_dir
     if restart and results.exists():
-        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
+        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
             target = results / name
             shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
     search = loaded.suite.search
