@@ -4,6 +4,8 @@ the previous checkpoint (or a clean restart) and says so; checkpoint_every is ho
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 
 import pytest
 import torch
@@ -35,7 +37,7 @@ def test_state_holds_every_part_of_the_trainer():
     state = trained(4).state_dict()
     assert {"G", "D", "opt_g", "opt_d", "G_ema", "step", "d_steps", "history", "acc", "grad_norms", "rng"} <= set(state)
     assert {"torch", "numpy", "python"} <= set(state["rng"])
-    assert ("cuda" in state["rng"]) == torch.cuda.is_available()
+    assert "cuda" not in state["rng"]  # a CPU trial; a GPU trial saves its own device's CUDA generator
     assert state["opt_g"]["state"] and state["G_ema"] is not None and len(state["history"]) == 2
 
 
@@ -99,3 +101,78 @@ def test_with_every_checkpoint_damaged_the_trial_restarts_cleanly_and_says_so(tm
     assert restore_state(latest, messages.append) is None
     assert len(messages) == 3 and "restarting the trial from step 0" in messages[-1]
     assert restore_state(None, messages.append) is None and len(messages) == 3
+
+
+def test_a_manifest_without_its_size_is_rejected_and_the_previous_checkpoint_used(tmp_path):
+    state = trained(2).state_dict()
+    older, latest = tune_checkpoints(tmp_path, state, state)
+    manifest = tmp_path / "trial" / "checkpoint_000001" / "manifest.json"
+    entries = json.loads(manifest.read_text())
+    del entries["bytes"]
+    manifest.write_text(json.dumps(entries))
+    with pytest.raises(CorruptCheckpoint, match="no valid `bytes`"):
+        read_checkpoint(str(manifest.parent))
+    messages: list[str] = []
+    assert restore_state(latest, messages.append)["step"] == 2
+    assert "checkpoint_000001 rejected" in messages[0] and "bytes" in messages[0]
+    assert "falling back to the previous checkpoint" in messages[1]
+
+
+def test_a_missing_checkpoint_folder_falls_back_and_a_missing_trial_folder_restarts(tmp_path):
+    state = trained(2).state_dict()
+    older, latest = tune_checkpoints(tmp_path, state, state)
+    shutil.rmtree(tmp_path / "trial" / "checkpoint_000001")
+    messages: list[str] = []
+    assert restore_state(latest, messages.append)["step"] == 2
+    assert "checkpoint_000001 rejected: the checkpoint folder is missing" in messages[0]
+    assert "checkpoint_000000" in messages[1]
+
+    shutil.rmtree(tmp_path / "trial")  # e.g. storage lost the whole trial folder
+    messages.clear()
+    assert restore_state(latest, messages.append) is None
+    assert "folder is missing" in messages[0] and "restarting the trial from step 0" in messages[-1]
+
+
+class FakeCuda:
+    """torch.cuda as seen on a node with ``count`` GPUs, the trial's being ``current``."""
+
+    def __init__(self, monkeypatch, count: int, current: int = 0):
+        self.installed: list[tuple] = []
+        self.count, self.current = count, current
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+        monkeypatch.setattr(torch.cuda, "current_device", lambda: self.current)
+        monkeypatch.setattr(torch.cuda, "get_rng_state", self.get)
+        monkeypatch.setattr(torch.cuda, "get_rng_state_all", lambda: [self.get(i) for i in range(self.count)])
+        monkeypatch.setattr(torch.cuda, "set_rng_state", lambda s, d="cuda": self.installed.append((int(s[0]), d)))
+
+    def get(self, device="cuda"):
+        device = torch.device(device, self.current) if isinstance(device, int) else torch.device(device)
+        index = self.current if device.index is None else device.index
+        assert index < self.count, "no such GPU"
+        return torch.tensor([index], dtype=torch.uint8)
+
+
+def test_cuda_rng_state_is_the_trial_devices_only_and_restores_with_fewer_gpus(monkeypatch):
+    from bench.train.seeding import rng_state, set_rng_state
+
+    cuda = FakeCuda(monkeypatch, count=4, current=2)
+    state = rng_state("cuda")
+    assert int(state["cuda"][0]) == 2 and "cuda" not in rng_state("cpu")
+    cuda.count, cuda.current = 1, 0  # restored on a node (or under CUDA_VISIBLE_DEVICES) with one GPU
+    set_rng_state(state, "cuda")
+    assert cuda.installed == [(2, torch.device("cuda"))]
+    set_rng_state(state, "cpu")  # a CPU trial never touches the CUDA generator
+    assert len(cuda.installed) == 1
+
+
+def test_an_old_checkpoint_with_every_gpus_cuda_state_loads_when_it_can(monkeypatch):
+    from bench.train.seeding import rng_state, set_rng_state
+
+    cuda = FakeCuda(monkeypatch, count=2, current=1)
+    old = {**rng_state("cpu"), "cuda": [torch.tensor([0], dtype=torch.uint8), torch.tensor([1], dtype=torch.uint8)]}
+    set_rng_state(old, "cuda")
+    assert cuda.installed == [(1, torch.device("cuda"))]  # this trial's device's entry
+    old["cuda"] = old["cuda"][:1]
+    with pytest.warns(UserWarning, match="none for cuda:1"):
+        set_rng_state(old, "cuda")
+    assert len(cuda.installed) == 1

@@ -1,21 +1,25 @@
 """A hyperparameter search end to end through Ray Tune: `bench run` on a tiny search suite
 writes one row per (trial, step) with the sampled values in the config columns; a run killed
-with SIGKILL and run again finishes the same study (same points, same numbers, finished trials
-not retrained, nothing resampled); a raised budget continues it; `bench report` reads it."""
+with SIGKILL while a trial is in flight and run again finishes the same study (same points, same
+numbers, finished trials not retrained, the in-flight trial continued from its checkpoint, nothing
+resampled); a raised budget continues it; `bench report` reads it."""
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
+import uuid
 
+import numpy as np
 import pytest
 import yaml
 
 from bench.store import load_results
+from bench.sweep.status import sweep_status
+from tests.test_sweep_kill import kill_all
 
 SUITE = {
     "name": "tiny-search",
@@ -23,8 +27,9 @@ SUITE = {
     "dataset": {"name": "ring8"},
     "architectures": {"catalogue": "mlp.jsonl"},
     "methods": [{"loss": "ns"}, {"loss": "wgan", "regularizer": {"name": "gp"}}],
-    "training": {"steps": 60, "batch_size": 64, "log_every": 30},
-    "evaluation": {"every": 30, "num_samples": 500},
+    # ~1-2 s a trial (checkpoints every 50 steps), so that a kill can catch one in flight
+    "training": {"steps": 400, "batch_size": 64, "log_every": 50, "checkpoint_every": 50},
+    "evaluation": {"every": 200, "num_samples": 500},
     "search": {
         "sampler": "random",
         "budget": 3,
@@ -109,39 +114,70 @@ def test_report_reads_the_search(searched, tmp_path):
     assert "ns+none" in budget and "wgan+gp" in budget
 
 
+def checkpointed_in_flight(out, *, up_to: int = 400) -> dict[str, int]:
+    """Trial id → step of its last checkpoint, for the trials that Tune's last saved state has
+    running with a checkpoint at most at step ``up_to``, and that have no summary."""
+    found = {}
+    for path in (out / "tune-search").glob("round-*/experiment_state-*.json"):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):  # being replaced
+            continue
+        for trial_json, run_json in data.get("trial_data", []):
+            trial, run = json.loads(trial_json), json.loads(run_json)
+            trial_id, last = trial["config"]["trial"]["id"], run.get("last_result") or {}
+            if (trial["status"] == "RUNNING" and last.get("checkpoint_dir_name") and last.get("step", 0) <= up_to
+                    and not (out / "summaries" / f"{trial_id}.parquet").exists()):
+                found[trial_id] = int(last["step"])
+    return found
+
+
 def test_killed_search_resumes_the_same_study(searched, tmp_path):
     reference, _ = searched
     suite, out = write(tmp_path), tmp_path / "out"
+    tag = uuid.uuid4().hex
+    # Tune saves its experiment state every 0.5 s here (2 s by default), so that a saved state
+    # shows a trial running with a checkpoint well before its end: the kill then catches it in flight.
+    env = {**os.environ, "BENCH_TEST_TAG": tag, "TUNE_GLOBAL_CHECKPOINT_S": "0.5"}
     proc = subprocess.Popen([sys.executable, "-m", "bench.cli.main", "run", str(suite), "--results", str(out),
                              "--num-cpus", "2", "--max-concurrent", "1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     try:
         deadline = time.time() + 180
-        while time.time() < deadline and not list((out / "summaries").glob("*.parquet")):
+        while not (list((out / "summaries").glob("*.parquet")) and checkpointed_in_flight(out, up_to=200)):
             assert proc.poll() is None, "the run ended before it could be interrupted"
+            assert time.time() < deadline, "no trial was seen in flight with a checkpoint"
             time.sleep(0.05)
-        assert proc.poll() is None, "the run ended before it could be interrupted"
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        kill_all(proc, tag)
     finished = {p.stem: p.stat().st_mtime_ns for p in (out / "summaries").glob("*.parquet")}
     rows_before = {p.stem: p.stat().st_mtime_ns for p in (out / "rows").glob("*.parquet") if p.stem in finished}
-    assert finished and len(finished) < 6
+    in_flight = checkpointed_in_flight(out)  # as Tune's state saved last before the kill has them
+    print(f"killed with {len(finished)} trials finished, in flight with a checkpoint: {in_flight}")
+    assert finished and len(finished) < 6 and in_flight
+    status = sweep_status(out)  # `bench status` reads the search rounds' Tune state
+    assert all(status.trials[t] == "running" for t in in_flight), status.trials
 
-    # Run again, with the budget raised from 3 to 4: the interrupted study finishes and continues.
+    # Run again, with the budget raised from 3 to 4: the interrupted round is restored (its
+    # in-flight trial continues from its checkpoint), then the study continues.
     again = bench_run(write(tmp_path, budget=4), out)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "(resuming" in again.stdout
+    assert "(resuming" in again.stdout and "restoring interrupted round-" in again.stdout
     rows, ref = load_results(out), load_results(reference)
     assert rows["trial_id"].nunique() == 8 and not rows.duplicated(["trial_id", "step"]).any()
     assert sorted(rows.drop_duplicates("trial_id")["search_sample"]) == [0, 0, 1, 1, 2, 2, 3, 3]
     assert set(ref["trial_id"]) < set(rows["trial_id"])  # same seed, same first three points per cell
     a = rows[rows["trial_id"].isin(ref["trial_id"])].sort_values(["trial_id", "step"]).reset_index(drop=True)
     b = ref.sort_values(["trial_id", "step"]).reset_index(drop=True)
-    assert len(a) == 12
-    assert a["modes"].tolist() == b["modes"].tolist() and a["d_loss"].tolist() == b["d_loss"].tolist()
+    assert len(a) == 12 and a["step"].tolist() == b["step"].tolist()
+    for column in ("d_loss", "g_loss", "modes", "hq_fraction", "mode_kl", "status"):  # as if never interrupted
+        assert np.array_equal(a[column].to_numpy(), b[column].to_numpy(), equal_nan=column != "status"), column
     for trial_id, stamp in rows_before.items():  # finished before the kill: not retrained
         assert (out / "rows" / f"{trial_id}.parquet").stat().st_mtime_ns == stamp
+    assert (a.loc[a["trial_id"].isin(finished), "attempt"] == 1).all()
+    for trial_id, step in in_flight.items():  # continued from its checkpoint, not from step 0
+        trial = rows[rows["trial_id"] == trial_id]
+        assert trial["attempt"].max() == 2 and trial["resumed_from"].max() >= step > 0, trial[["step", "attempt", "resumed_from"]]
     studies = study_trials(out)
     assert [len(ts) for ts in studies.values()] == [4, 4]  # nothing resampled
     assert all(t.state.name == "COMPLETE" for ts in studies.values() for t in ts)

@@ -2,8 +2,8 @@
 
 A checkpoint folder holds ``trainer.pt`` (``Trainer.state_dict()``: G, D, both optimizers, EMA,
 step counters, every RNG state, the metric history) and ``manifest.json`` with its size and
-SHA-256.  Loading checks the manifest, the size (truncation), the digest (corruption) and that
-``torch.load(weights_only=True)`` succeeds.  A checkpoint that fails any check is skipped for the
+SHA-256.  Loading checks that the folder exists, the manifest and its entries, the size
+(truncation), the digest (corruption) and that ``torch.load(weights_only=True)`` succeeds.  A checkpoint that fails any check is skipped for the
 trial's previous one (Tune keeps two, ``CheckpointConfig(num_to_keep=2)``, siblings named
 ``checkpoint_NNNNNN``); with none left the trial restarts from step 0.  Every decision is
 reported through ``log`` in words.
@@ -56,6 +56,9 @@ def read_checkpoint(folder: str) -> dict:
         raise CorruptCheckpoint(f"{MANIFEST_FILE} is unreadable ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise CorruptCheckpoint(f"{MANIFEST_FILE} is not a {FORMAT} manifest")
+    for key, kind in (("bytes", int), ("sha256", str)):
+        if not isinstance(manifest.get(key), kind):
+            raise CorruptCheckpoint(f"{MANIFEST_FILE} has no valid `{key}` entry")
     try:
         with open(state_path, "rb") as handle:
             data = handle.read()
@@ -81,13 +84,29 @@ def older_siblings(checkpoint) -> list:
     if match is None:
         return []
     index, parent = int(match.group(1)), posixpath.dirname(path)
-    infos = checkpoint.filesystem.get_file_info(pafs.FileSelector(parent, recursive=False))
+    infos = checkpoint.filesystem.get_file_info(pafs.FileSelector(parent, recursive=False, allow_not_found=True))
     older = []
     for info in infos:
         found = _INDEX.search(info.base_name) if info.type == pafs.FileType.Directory else None
         if found and int(found.group(1)) < index:
             older.append((int(found.group(1)), info.path))
     return [tune.Checkpoint(p, filesystem=checkpoint.filesystem) for _, p in sorted(older, reverse=True)]
+
+
+def load_checkpoint(checkpoint) -> dict:
+    """The verified state of a Tune checkpoint (local or remote); raises :class:`CorruptCheckpoint`
+    also when its folder is missing or cannot be fetched."""
+    import pyarrow.fs as pafs
+
+    try:
+        if checkpoint.filesystem.get_file_info(checkpoint.path).type != pafs.FileType.Directory:
+            raise CorruptCheckpoint("the checkpoint folder is missing")
+        with checkpoint.as_directory() as folder:
+            return read_checkpoint(folder)
+    except CorruptCheckpoint:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a folder that cannot be listed or downloaded is unusable
+        raise CorruptCheckpoint(f"the checkpoint folder cannot be read ({type(exc).__name__}: {exc})") from None
 
 
 def restore_state(checkpoint, log: Callable[[str], None]) -> Optional[dict]:
@@ -97,8 +116,7 @@ def restore_state(checkpoint, log: Callable[[str], None]) -> Optional[dict]:
         return None
     for i, candidate in enumerate([checkpoint, *older_siblings(checkpoint)]):
         try:
-            with candidate.as_directory() as folder:
-                state = read_checkpoint(folder)
+            state = load_checkpoint(candidate)
         except CorruptCheckpoint as exc:
             log(f"checkpoint {candidate.path} rejected: {exc}")
             continue

@@ -46,9 +46,11 @@ def grid_records(loaded: LoadedSuite) -> list[dict]:
 
 def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
     """Create the folder (or check it holds this grid).  Returns True when resuming."""
+    from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR  # a search run there before
+
     results = Location.of(loaded.results_dir)
     if restart:
-        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs"):
+        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs", SEARCH_DIR, TUNE_SEARCH_DIR):
             results.remove(name)
     resuming = results.exists(GRID_FILE)
     if resuming:

@@ -7,6 +7,7 @@ Layout (besides ``rows/``, ``summaries/``, ``suite.yaml`` and ``grid.json`` as i
 
     <results>/search/studies.journal   Optuna JournalStorage: every ask (with its sampled values) and tell
     <results>/search/spec.json         what is searched (cells, space, sampler, seed, objective)
+    <results>/search/rounds.json       each round's Tune experiment name → its points' trial ids
     <results>/tune-search/round-<h>/   the Ray Tune experiment of one round of points
 
 **Rounds.**  Each round asks every unfinished cell for its next points (up to ``batch``; rounds
@@ -18,9 +19,12 @@ rounds of ``batch`` (default 4).
 
 **Resume.**  A point is in the journal from the moment it is asked, before it trains.  Running
 again reopens the studies: told points are final (never resampled or retrained); asked but
-untold points are trained again with the same values (``Tuner.restore`` of their round continues
-them from their checkpoints) or, when their rows are already complete, just told; then sampling
-continues up to the budget, which may have been raised.
+untold points are told when their rows are already complete; the others are trained again with the
+same values: a round recorded in ``rounds.json`` that still holds such points is restored first
+(``Tuner.restore``: its finished trials are not rerun, the interrupted ones continue from their
+checkpoints), whatever its other points and the budget now are; points left over (their round had
+no saved Tune state yet) go into a new round.  Then sampling continues up to the budget, which may
+have been raised.
 
 **Same seed, same points.**  Optuna does not store a sampler's random state, so sample ``k`` of a
 cell is drawn by a sampler seeded with ``hash(seed, k)`` (random, TPE); QMC's position in its
@@ -45,6 +49,7 @@ from bench.suite.search import ParamSpec, SearchCfg, apply_params, cell_method, 
 SEARCH_DIR = "search"
 JOURNAL = "studies.journal"
 SPEC_FILE = "spec.json"
+ROUNDS_FILE = "rounds.json"
 TUNE_SEARCH_DIR = "tune-search"
 
 
@@ -225,10 +230,11 @@ def read_outcome(results_dir: Path, trial_id: str, metric: str, mode: str, at: s
 def prepare_search_dir(loaded: LoadedSuite, cells: list[Cell], metric: str, mode: str, *, restart: bool) -> bool:
     """Create (or check) the results folder of a search.  Returns True when resuming."""
     from bench.sweep.runner import GRID_FILE, TUNE_DIR, SweepConflict
+    from bench.sweep.trainable import LOGS_DIR
 
     results = loaded.results_dir
     if restart and results.exists():
-        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
+        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
             target = results / name
             shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
     search = loaded.suite.search
@@ -259,6 +265,39 @@ def write_grid(results_dir: Path, points: list[Point]) -> None:
 
     records = [{"trial_id": p.trial_id, "method": p.cell.method, "config": p.config} for p in points]
     (results_dir / GRID_FILE).write_text(json.dumps(records, indent=1))
+
+
+def round_name(points: list[Point]) -> str:
+    ids = sorted(p.trial_id for p in points)
+    return "round-" + hashlib.sha256(" ".join(ids).encode()).hexdigest()[:10]
+
+
+def read_rounds(results_dir: Path) -> dict[str, list[str]]:
+    """Round name → trial ids, in the order the rounds were started."""
+    path = results_dir / SEARCH_DIR / ROUNDS_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def record_round(results_dir: Path, name: str, points: list[Point]) -> None:
+    """Add a round to ``rounds.json`` (atomically) before its Tuner starts."""
+    rounds = read_rounds(results_dir)
+    rounds[name] = sorted(p.trial_id for p in points)
+    path = results_dir / SEARCH_DIR / ROUNDS_FILE
+    tmp = path.with_name(f".{ROUNDS_FILE}.tmp")
+    tmp.write_text(json.dumps(rounds, indent=1))
+    os.replace(tmp, path)
+
+
+def interrupted_round(results_dir: Path, todo: list[Point], skip: set[str]) -> tuple[str, list[Point]] | None:
+    """The first recorded round (not in ``skip``) that holds points of ``todo`` and has a Tune state
+    to restore, with those points; None if there is none."""
+    from ray import tune
+
+    for name, ids in read_rounds(results_dir).items():
+        members = [p for p in todo if p.trial_id in set(ids)] if name not in skip else []
+        if members and tune.Tuner.can_restore(str(results_dir / TUNE_SEARCH_DIR / name)):
+            return name, members
+    return None
 
 
 def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool = False,
@@ -294,6 +333,7 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
 
     started_ray = False
     runner = None
+    restored: set[str] = set()  # rounds restored by this run (each at most once)
     try:
         while True:
             todo = []
@@ -307,14 +347,22 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
                 if studies.ask_round() == 0:
                     break
                 continue
-            if search.sampler != "tpe" and studies.ask_round():  # points that do not wait for scores join this round
-                continue
+            interrupted = interrupted_round(results, todo, restored)  # before any new round
+            if interrupted is None and search.sampler != "tpe" and studies.ask_round():
+                continue  # points that do not wait for scores join this round
             write_grid(results, studies.all_points())
             if runner is None:
                 runner = _RoundRunner(loaded, address, max_concurrent, num_cpus, cache_dir, total,
                                       cpus_per_trial, gpus_per_trial)
                 started_ray = runner.started_ray
-            runner.run(todo, done=studies.finished())
+            if interrupted is not None:
+                name, todo = interrupted
+                restored.add(name)
+                runner.restore(name, todo, done=studies.finished())
+            else:
+                name = round_name(todo)
+                record_round(results, name, todo)
+                runner.run(name, todo, done=studies.finished())
             for point in todo:
                 studies.tell(point, *outcome(point, True))
         write_grid(results, studies.all_points())
@@ -375,34 +423,44 @@ class _RoundRunner:
         self.trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
         self.max_concurrent = max_concurrent or suite.resources.max_concurrent
 
-    def run(self, points: list[Point], *, done: int) -> None:
-        """Train ``points`` in one Tune experiment, named by their ids (so an interrupted round
-        is restored, not restarted)."""
+    def run(self, name: str, points: list[Point], *, done: int) -> None:
+        """Train ``points`` in a new Tune experiment ``name`` (restored instead when a folder of that
+        name holds one: a round started before ``rounds.json`` existed)."""
         from ray import tune
 
         from bench.sweep.progress import ProgressPrinter
 
-        ids = sorted(p.trial_id for p in points)
-        name = "round-" + hashlib.sha256(" ".join(ids).encode()).hexdigest()[:10]
         storage = self.loaded.results_dir / TUNE_SEARCH_DIR
-        experiment = storage / name
         print(f"bench: round of {len(points)} points ({done}/{self.total} done)", flush=True)
-        if tune.Tuner.can_restore(str(experiment)):
-            tuner = tune.Tuner.restore(str(experiment), trainable=self.trainable, resume_unfinished=True,
-                                       resume_errored=True)
-        else:
-            printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
-            tuner = tune.Tuner(
-                self.trainable,
-                param_space={"trial": tune.grid_search([{"id": p.trial_id, "config": p.config} for p in points])},
-                tune_config=tune.TuneConfig(max_concurrent_trials=self.max_concurrent, reuse_actors=True,
-                                            trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
-                run_config=tune.RunConfig(
-                    name=name, storage_path=str(storage), verbose=0, callbacks=[printer],
-                    failure_config=tune.FailureConfig(max_failures=self.loaded.suite.retries),
-                    checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
-            )
-        tuner.fit()
+        if tune.Tuner.can_restore(str(storage / name)):
+            self._restore(name)
+            return
+        printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
+        tune.Tuner(
+            self.trainable,
+            param_space={"trial": tune.grid_search([{"id": p.trial_id, "config": p.config} for p in points])},
+            tune_config=tune.TuneConfig(max_concurrent_trials=self.max_concurrent, reuse_actors=True,
+                                        trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
+            run_config=tune.RunConfig(
+                name=name, storage_path=str(storage), verbose=0, callbacks=[printer],
+                failure_config=tune.FailureConfig(max_failures=self.loaded.suite.retries),
+                checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
+        ).fit()
+
+    def restore(self, name: str, points: list[Point], *, done: int) -> None:
+        """Continue the interrupted round ``name``, whose unfinished points are ``points``."""
+        print(f"bench: restoring interrupted {name}: {len(points)} unfinished points ({done}/{self.total} done)",
+              flush=True)
+        self._restore(name)
+
+    def _restore(self, name: str) -> None:
+        """Tune reruns neither the round's finished trials nor (bench.sweep.trainable) those whose
+        summary was written after Tune last saved its state; the others continue from their last
+        checkpoints, errored ones included."""
+        from ray import tune
+
+        experiment = str(self.loaded.results_dir / TUNE_SEARCH_DIR / name)
+        tune.Tuner.restore(experiment, trainable=self.trainable, resume_unfinished=True, resume_errored=True).fit()
 
 
 def _trial_name(trial) -> str:

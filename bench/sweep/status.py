@@ -5,7 +5,8 @@ A trial is *finished* when its last row is ``ok`` at its step budget (or Tune te
 *diverged* when its last row says so, *errored* when Tune gave up on it (or, with no Tune state,
 its last row is an error), *running* when Tune's last saved state has it running, else
 *pending*.  Tune saves its state every few seconds while a driver runs; after a crash of the
-driver "running" trials are the ones a rerun resumes from their checkpoints.
+driver "running" trials are the ones a rerun resumes from their checkpoints.  A hyperparameter
+search has one Tune experiment per round of points (``tune-search/round-*/``); all are read.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from bench.store.location import Location
 
 STATES = ("finished", "running", "pending", "errored", "diverged")
-GRID_FILE, TUNE_DIR = "grid.json", "tune"
+GRID_FILE, TUNE_DIR, TUNE_SEARCH_DIR = "grid.json", "tune", "tune-search"
 
 
 @dataclass
@@ -53,23 +54,41 @@ class SweepStatus:
 
 def tune_states(location: Location) -> tuple[dict[str, str], float | None]:
     """Trial id → Tune status (PENDING, RUNNING, TERMINATED, ERROR, PAUSED) from the newest
-    ``experiment_state-*.json``, and the age of that file in seconds."""
-    files = [p for p in location.files(TUNE_DIR, ".json") if os.path.basename(p).startswith("experiment_state-")]
-    if not files:
+    ``experiment_state-*.json`` of each Tune experiment (``tune/`` of a grid sweep, every
+    ``tune-search/round-*/`` of a search; a trial in several rounds takes its state from the most
+    recently saved one), and the age in seconds of the most recent file."""
+    newest = []  # (mtime, path) of each experiment's newest state file
+    for folder in [TUNE_DIR, *_search_rounds(location)]:
+        files = [p for p in location.files(folder, ".json") if os.path.basename(p).startswith("experiment_state-")]
+        if files:
+            path = max(files, key=os.path.basename)  # names carry the session's start time
+            info = location.fs.get_file_info(path)
+            newest.append((info.mtime.timestamp() if info.mtime is not None else 0.0, path))
+    if not newest:
         return {}, None
-    newest = max(files, key=os.path.basename)  # names carry the session's start time
-    info = location.fs.get_file_info(newest)
-    age = time.time() - info.mtime.timestamp() if info.mtime is not None else None
-    with location.fs.open_input_stream(newest) as handle:
-        data = json.loads(handle.read())
     states = {}
-    for entry in data.get("trial_data", []):
-        trial = json.loads(entry[0]) if isinstance(entry[0], str) else entry[0]
-        config = trial.get("config") or {}
-        trial_id = (config.get("trial") or {}).get("id") or trial.get("custom_dirname")
-        if trial_id:
-            states[trial_id] = trial.get("status", "PENDING")
-    return states, age
+    for _, path in sorted(newest):
+        with location.fs.open_input_stream(path) as handle:
+            data = json.loads(handle.read())
+        for entry in data.get("trial_data", []):
+            trial = json.loads(entry[0]) if isinstance(entry[0], str) else entry[0]
+            config = trial.get("config") or {}
+            trial_id = (config.get("trial") or {}).get("id") or trial.get("custom_dirname")
+            if trial_id:
+                states[trial_id] = trial.get("status", "PENDING")
+    latest = max(mtime for mtime, _ in newest)
+    return states, (time.time() - latest if latest else None)
+
+
+def _search_rounds(location: Location) -> list[str]:
+    """``tune-search/round-*`` folders (a hyperparameter search's Tune experiments)."""
+    import pyarrow.fs as pafs
+
+    if not location.is_dir(TUNE_SEARCH_DIR):
+        return []
+    infos = location.fs.get_file_info(pafs.FileSelector(location.path(TUNE_SEARCH_DIR), recursive=False))
+    return sorted(f"{TUNE_SEARCH_DIR}/{i.base_name}" for i in infos
+                  if i.type == pafs.FileType.Directory and i.base_name.startswith("round-"))
 
 
 def sweep_status(results: str | os.PathLike | Location) -> SweepStatus:

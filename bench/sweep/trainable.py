@@ -10,7 +10,9 @@ trial's ``attempt`` number and the step it ``resumed_from``.  An exception is re
 with status ``error`` and its traceback (next to the rows already written, when it struck before
 the trial's history was loaded), then re-raised so that Tune retries the trial (``retries``
 times) before it is marked as errored.  A restored trial rewrites its rows from the checkpoint's
-history at once, replacing an earlier attempt's error row.
+history at once, replacing an earlier attempt's error row.  A trial whose summary exists finished
+on an earlier run (its summary is its last write) and returns at once: Tune's saved state can
+predate the trial's end, and a restore would run it again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from functools import lru_cache
 import torch
 
 from bench.store import write_trial_rows, write_trial_summary
-from bench.store.io import read_trial_rows, record_trial_error
+from bench.store.io import SUMMARIES_DIR, read_trial_rows, record_trial_error
 from bench.store.location import Location
 from bench.sweep.checkpoints import restore_state, write_checkpoint
 from bench.sweep.columns import config_columns
@@ -57,9 +59,14 @@ def train_trial(param: dict, *, shared: dict) -> None:
     import json
 
     trial_id, config = param["trial"]["id"], param["trial"]["config"]
+    results_dir = Location.of(shared["results_dir"])
+    if results_dir.exists(SUMMARIES_DIR, f"{trial_id}.parquet"):
+        # finished on an earlier run after Tune last saved its state: a restore restarts it, but
+        # its rows and summary are final
+        print(f"bench: {trial_id} already finished (its summary exists): not rerun", file=sys.stderr, flush=True)
+        return
     torch.set_num_threads(max(1, int(shared["cpu"])))
     device = pick_device(shared["gpu"])
-    results_dir = Location.of(shared["results_dir"])
     from bench.data import sample_shape
 
     base = config_columns(trial_id, config, suite=shared["suite"], suite_version=shared["suite_version"],

@@ -65,7 +65,7 @@ class Trainer:
         self.status = "ok"
         self._acc = torch.zeros(4, device=self.device)  # Σ d_loss, #d, Σ g_loss, #g since the last evaluation
         self._grad_norms = torch.full((2,), float("nan"), device=self.device)
-        self._rng = rng_state()  # installed when run() starts, so trainers do not share global RNG state
+        self._rng = rng_state(self.device)  # installed when run() starts, so trainers do not share global RNG state
 
     # --- one update each -------------------------------------------------------------------
     def _batch(self) -> torch.Tensor:
@@ -125,7 +125,7 @@ class Trainer:
         steps, log_every = int(train["steps"]), int(train["log_every"])
         eval_every = int(self.config["evaluation"]["every"])
         started = time.perf_counter() - self.elapsed
-        set_rng_state(self._rng)
+        set_rng_state(self._rng, self.device)
         while self.step < steps and self.status == "ok":
             if self.round_g_steps == 0:
                 for i in range(opt["n_disc"]):
@@ -207,7 +207,7 @@ class Trainer:
             "step": self.step, "d_steps": self.d_steps, "round_g_steps": self.round_g_steps,
             "elapsed": self.elapsed, "status": self.status,
             "history": self.history, "acc": self._acc.cpu(), "grad_norms": self._grad_norms.cpu(),
-            "rng": rng_state(),
+            "rng": rng_state(self.device),
         }
 
     def load_state_dict(self, state: dict) -> None:
