@@ -50,7 +50,8 @@ def lazy_weight(weight: float, every: int, d_step: int) -> float:
 
     With ``every = k`` the penalty is computed only on every k-th D step and scaled by k, so its
     average strength matches ``every = 1`` (StyleGAN2, Karras et al. 2020, §3.1 / App. B).
-    Returns 0.0 on the steps where the penalty is skipped.
+    Returns 0.0 on the steps where the penalty is skipped.  StyleGAN2 also rescales Adam's
+    learning rate and betas by ``k/(k+1)`` on D; bench does not — the optimizer is the suite's.
     """
     if every < 1:
         raise ValueError(f"'every' must be a positive integer; got {every!r}")
