@@ -29,13 +29,14 @@ def run(args) -> int:
     loaded = load_or_exit(args.suite, args.results)
     if loaded is None:
         return EXIT_INVALID
+    from bench.suite import SuiteError
     from bench.sweep.runner import SweepConflict, run_sweep
 
     try:
         outcome = run_sweep(loaded, address=args.address, restart=args.restart,
                             max_concurrent=args.max_concurrent, num_cpus=args.num_cpus, cache_dir=args.cache,
                             cpus_per_trial=args.cpus_per_trial, gpus_per_trial=args.gpus_per_trial)
-    except SweepConflict as exc:
+    except (SweepConflict, SuiteError) as exc:  # a suite's data or weights fail before anything is written
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.counts.items())) or "no rows"

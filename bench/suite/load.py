@@ -116,14 +116,9 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     dataset = suite.dataset
     if dataset.path is not None and not (dataset.name == "cifar10" and dataset.download):
-        target = resolve_path(path, dataset.path)
-        if not target.exists():
-            hint = ""
-            if dataset.name == "cifar10":
-                from bench.data.images import CIFAR10_HELP
-
-                hint = " " + CIFAR10_HELP
-            problems.append(("dataset.path", f"{dataset.path!r} does not exist (looked in {target}).{hint}"))
+        problem = dataset_path_problem(dataset.name, dataset.path, resolve_path(path, dataset.path))
+        if problem:
+            problems.append(("dataset.path", problem))
     kind = dataset.kind
     for i, name in enumerate(suite.evaluation.metrics or []):
         try:
@@ -142,6 +137,22 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     elif evaluation.inception_path or evaluation.resize_mode:
         problems.append(("evaluation", "`inception_path` and `resize_mode` apply to the inception feature extractor"))
     return problems
+
+
+def dataset_path_problem(name: str, given: str, target: Path) -> str | None:
+    """Why the data folder ``target`` (``given`` in the suite) cannot be read, or None."""
+    from bench.data.images import CIFAR10_HELP, IMAGE_SUFFIXES
+
+    hint = " " + CIFAR10_HELP if name == "cifar10" else ""
+    if not target.exists():
+        return f"{given!r} does not exist (looked in {target}).{hint}"
+    if not target.is_dir():
+        return f"{given!r} is a file, not a folder ({target}).{hint}"
+    if name == "image-folder" and not any(p.suffix.lower() in IMAGE_SUFFIXES for p in target.rglob("*")):
+        return f"{given!r} holds no image ({', '.join(sorted(IMAGE_SUFFIXES))}) under {target}"
+    if name == "cifar10" and not (target / "cifar-10-batches-py").is_dir():
+        return f"{given!r} holds no cifar-10-batches-py/ folder ({target}).{hint}"
+    return None
 
 
 def search_problems(suite: Suite) -> list[tuple[str, str]]:

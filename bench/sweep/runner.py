@@ -23,7 +23,6 @@ import yaml
 
 from bench.store.location import Location, normalize
 from bench.suite import LoadedSuite
-from bench.suite.load import resolve_path
 
 GRID_FILE = "grid.json"
 TUNE_DIR = "tune"
@@ -44,20 +43,27 @@ def grid_records(loaded: LoadedSuite) -> list[dict]:
     return [{"trial_id": t.id, "method": t.method, "config": t.config} for t in loaded.trials]
 
 
+def check_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
+    """Check, without writing, that the folder is new or holds this grid.  Returns True when resuming."""
+    results = Location.of(loaded.results_dir)
+    if restart or not results.exists(GRID_FILE):
+        return False
+    old = {r["trial_id"] for r in json.loads(results.read_text(GRID_FILE))}
+    new = {t.id for t in loaded.trials}
+    if old != new:
+        raise SweepConflict(
+            f"{results} holds a sweep with a different trial grid ({len(old - new)} trials only there, "
+            f"{len(new - old)} only in {loaded.path}). Use --restart to start over there, or --results DIR.")
+    return True
+
+
 def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
     """Create the folder (or check it holds this grid).  Returns True when resuming."""
+    resuming = check_results_dir(loaded, restart=restart)
     results = Location.of(loaded.results_dir)
     if restart:
         for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs"):
             results.remove(name)
-    resuming = results.exists(GRID_FILE)
-    if resuming:
-        old = {r["trial_id"] for r in json.loads(results.read_text(GRID_FILE))}
-        new = {t.id for t in loaded.trials}
-        if old != new:
-            raise SweepConflict(
-                f"{results} holds a sweep with a different trial grid ({len(old - new)} trials only there, "
-                f"{len(new - old)} only in {loaded.path}). Use --restart to start over there, or --results DIR.")
     results.write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False), "suite.yaml")
     results.write_text(json.dumps(grid_records(loaded), indent=1), GRID_FILE)
     return resuming
@@ -81,9 +87,8 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     import ray
     from ray import tune
 
-    from bench.data import load_dataset
-    from bench.metrics.reference import build_reference
     from bench.suite.grid import evaluation_config
+    from bench.sweep.inputs import load_inputs
     from bench.sweep.progress import ProgressPrinter
     from bench.sweep.provenance import git_commit
     from bench.sweep.trainable import train_trial
@@ -93,19 +98,13 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     suite = loaded.suite
     cpu = suite.resources.cpu if cpus_per_trial is None else cpus_per_trial
     gpu = suite.resources.gpu if gpus_per_trial is None else gpus_per_trial
-    resuming = prepare_results_dir(loaded, restart=restart)
-    dataset_args = suite.dataset.loader_args()
-    if "path" in dataset_args:
-        dataset_args["path"] = str(resolve_path(loaded.path, dataset_args["path"]).resolve())
+    resuming = check_results_dir(loaded, restart=restart)
     print(f"bench: {len(loaded.trials)} trials of suite {suite.name!r} v{suite.version} -> {loaded.results_dir}"
           + (" (resuming)" if resuming else ""), flush=True)
-    dataset = load_dataset(dataset_args)
-    print(f"bench: real-data reference for {suite.dataset.name} (cached after the first run)", flush=True)
-    eval_cfg = evaluation_config(suite)
-    if eval_cfg.get("inception_path"):
-        eval_cfg["inception_path"] = str(resolve_path(loaded.path, eval_cfg["inception_path"]).resolve())
-    reference = build_reference(dataset, eval_cfg, cache_dir=cache_dir, device="cpu")
+    inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
+    reference, dataset_args = inputs.reference, inputs.dataset_args
     print(f"bench: features: {reference.feature_extractor}; {reference.num_samples} generated samples per evaluation", flush=True)
+    prepare_results_dir(loaded, restart=restart)
 
     started_ray = not ray.is_initialized()
     if started_ray:
