@@ -94,6 +94,10 @@ _DROP = object()
         (_set("search.objective", {"metric": "fid"}), "search.objective.metric", ["'fid' is not one of the evaluated", "modes"]),
         (_set("search.objective", {"mode": "up"}), "search.objective.mode", ["'min'", "'max'"]),
         (_set("methods", [{"loss": "ns"}]), "search.space.weight", ["no method has a regularizer"]),
+        (_set("search.budget", "12"), "search.budget", ["valid integer", "'12'"]),
+        (_set("search.space.lr", {"low": "0.001", "high": 1e-2}), "search.space.lr.low", ["a number", "'0.001'"]),
+        (_set("search.space.n_disc", {"choices": [1, True]}), "search.space.n_disc.choices[1]", ["a number", "True"]),
+        (_set("search.space.lr", {"low": 1e-4, "high": 1e-2, "log": "yes"}), "search.space.lr.log", ["valid boolean"]),
     ],
 )
 def test_bad_search_sections_name_the_field(write_suite, good, mutate, field, words):

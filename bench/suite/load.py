@@ -3,6 +3,7 @@ and trial grid.  Everything is checked before anything is written."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,26 @@ class LoadedSuite:
         return len(self.trials) * (search.budget if search is not None else 1)
 
 
+class SuiteLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that also reads ``2e-4`` and ``1.0e6`` as floats, as YAML 1.2 does
+    (PyYAML follows YAML 1.1: a float needs a dot and a signed exponent, else it is a string)."""
+
+
+class SuiteDumper(yaml.SafeDumper):
+    """Quotes the strings :class:`SuiteLoader` would read as floats (a name ``1e5``)."""
+
+
+for _cls in (SuiteLoader, SuiteDumper):
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+        list("-+0123456789."))
+
+
+def dump_suite(suite: Suite) -> str:
+    """The suite as YAML that reads back to the same values (the results folder's suite.yaml)."""
+    return yaml.dump(suite.model_dump(mode="json"), Dumper=SuiteDumper, sort_keys=False)
+
+
 def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     """The suite mapping, with ``include: base.yaml`` (relative to the file) merged underneath."""
     path = Path(path)
@@ -39,7 +60,7 @@ def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if path.resolve() in seen:
         raise SuiteError(path, [("include", "include cycle: " + " -> ".join(str(p) for p in seen + (path,)))])
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.load(path.read_text(), Loader=SuiteLoader)
     except yaml.YAMLError as exc:
         raise SuiteError(path, [("", f"not valid YAML: {exc}")]) from None
     if not isinstance(data, dict):

@@ -19,10 +19,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bench.store.location import Location, normalize
 from bench.suite import LoadedSuite
+from bench.suite.load import dump_suite
 
 GRID_FILE = "grid.json"
 TUNE_DIR = "tune"
@@ -64,7 +63,7 @@ def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
     if restart:
         for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs"):
             results.remove(name)
-    results.write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False), "suite.yaml")
+    results.write_text(dump_suite(loaded.suite), "suite.yaml")
     results.write_text(json.dumps(grid_records(loaded), indent=1), GRID_FILE)
     return resuming
 

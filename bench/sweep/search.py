@@ -253,8 +253,7 @@ def check_search_dir(loaded: LoadedSuite, spec: dict, *, restart: bool) -> bool:
 
 def prepare_search_dir(loaded: LoadedSuite, spec: dict, *, restart: bool) -> bool:
     """Create (or check) the results folder of a search.  Returns True when resuming."""
-    import yaml
-
+    from bench.suite.load import dump_suite
     from bench.sweep.runner import GRID_FILE, TUNE_DIR
 
     resuming = check_search_dir(loaded, spec, restart=restart)
@@ -266,7 +265,7 @@ def prepare_search_dir(loaded: LoadedSuite, spec: dict, *, restart: bool) -> boo
     spec_path = results / SEARCH_DIR / SPEC_FILE
     spec_path.parent.mkdir(parents=True, exist_ok=True)
     spec_path.write_text(json.dumps(spec, indent=1))
-    (results / "suite.yaml").write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False))
+    (results / "suite.yaml").write_text(dump_suite(loaded.suite))
     return resuming
 
 
