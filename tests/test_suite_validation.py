@@ -98,6 +98,8 @@ def test_include_merges_a_base_suite(write_suite, good):
         (lambda m: m.update(version=1.10), "version", ["quote the version", "(got 1.1)"]),
         (lambda m: m.update(dataset={"name": "digits", "resolution": "16"}), "dataset.resolution", ["valid integer"]),
         (lambda m: m["architectures"].update(seed=False), "architectures.seed", ["valid integer"]),
+        # Ray takes a GPU share below 1 or whole GPUs
+        (lambda m: m.update(resources={"gpu": 1.5}), "resources.gpu", ["below 1 or a whole number", "use 1 or 2"]),
     ],
 )
 def test_bad_suites_name_the_field(write_suite, good, mutate, field, words):
@@ -151,6 +153,12 @@ resources: {{cpu: 1, gpu: 2}}
         path.write_text(path.read_text().replace("gpu: 2}", f"gpu: {gpu}}}"))
         assert load_suite(path).suite.resources.gpu == gpu
         path.write_text(path.read_text().replace(f"gpu: {gpu}}}", "gpu: 2}"))
+
+
+def test_cli_rejects_a_gpu_share_ray_cannot_schedule(write_suite, good):
+    proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "run", str(write_suite(good)), "--gpus-per-trial", "1.5"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "--gpus-per-trial" in proc.stderr and "whole number" in proc.stderr, proc.stderr
 
 
 def test_saved_suite_reads_back_the_same(good, tmp_path):

@@ -199,8 +199,24 @@ class EvaluationCfg(Section):
 
 class ResourcesCfg(Section):
     cpu: float = Field(1.0, gt=0)
-    gpu: float = Field(0.0, ge=0)
+    gpu: float = Field(0.0, ge=0, description="a fraction below 1 packs trials on a GPU; 1 or more must be whole")
     max_concurrent: Optional[int] = Field(None, ge=1)
+
+    @field_validator("gpu")
+    @classmethod
+    def _ray_gpu(cls, gpu: float) -> float:
+        problem = gpu_share_problem(gpu)
+        if problem:
+            raise ValueError(problem)
+        return gpu
+
+
+def gpu_share_problem(gpu: float) -> str | None:
+    """Ray Tune accepts a GPU share below 1 (packing) or a whole number of GPUs, nothing between."""
+    if gpu > 1 and gpu != int(gpu):
+        return (f"Ray accepts a GPU share below 1 or a whole number of GPUs (got {gpu:g}); "
+                f"use {int(gpu)} or {int(gpu) + 1}, or a share such as 0.5")
+    return None
 
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
