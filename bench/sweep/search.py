@@ -7,7 +7,8 @@ Layout (besides ``rows/``, ``summaries/``, ``suite.yaml`` and ``grid.json`` as i
 
     <results>/search/studies.journal   Optuna JournalStorage: every ask (with its sampled values) and tell
     <results>/search/spec.json         what is searched (cells, space, sampler, seed, objective)
-    <results>/tune-search/round-<h>/   the Ray Tune experiment of one round of points
+    <results>/search/round-<h>.settings.json   a round's concurrency, retries, trial resources (kept on resume)
+    <results>/tune-search/round-<h>/   the Ray Tune experiment of one round of points (bench.sweep.rounds)
 
 **Rounds.**  Each round asks every unfinished cell for its next points (up to ``batch``; rounds
 start at multiples of ``batch``), trains them in one Tuner, reads each trial's objective from its
@@ -288,6 +289,7 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
 
     from bench.suite.grid import evaluation_config
     from bench.sweep.inputs import load_inputs
+    from bench.sweep.rounds import RoundRunner
     from bench.sweep.runner import SweepConflict, SweepOutcome, trial_counts
 
     if "://" in str(loaded.results_dir) and not str(loaded.results_dir).startswith("file://"):
@@ -330,7 +332,7 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
                 continue
             write_grid(results, studies.all_points())
             if runner is None:
-                runner = _RoundRunner(loaded, inputs, address, max_concurrent, num_cpus, total,
+                runner = RoundRunner(loaded, inputs, address, max_concurrent, num_cpus, total,
                                       cpus_per_trial, gpus_per_trial)
                 started_ray = runner.started_ray
             runner.run(todo, done=studies.finished())
@@ -355,63 +357,3 @@ def _print_best(studies: Studies, metric: str) -> None:
         values = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in best.params.items())
         print(f"bench: {cell.id} {cell.method} seed={cell.config['seed']}: best {metric}={best.value:.4g} "
               f"(trial {best.user_attrs.get('trial_id')}: {values})", flush=True)
-
-
-class _RoundRunner:
-    """Shared set-up (Ray, the trainable with the loaded inputs) and one Tuner per round of points."""
-
-    def __init__(self, loaded: LoadedSuite, inputs, address, max_concurrent, num_cpus, total: int,
-                 cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
-        import ray
-        from ray import tune
-
-        from bench.sweep.provenance import git_commit
-        from bench.sweep.trainable import train_trial
-
-        suite = loaded.suite
-        self.loaded, self.total = loaded, total
-        cpu = suite.resources.cpu if cpus_per_trial is None else cpus_per_trial
-        gpu = suite.resources.gpu if gpus_per_trial is None else gpus_per_trial
-        self.eval_cfg = inputs.eval_cfg
-        self.started_ray = not ray.is_initialized()
-        if self.started_ray:
-            ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
-                     logging_level="ERROR", log_to_driver=False)
-        shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
-                  "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit(),
-                  "cpu": cpu, "gpu": gpu}
-        self.trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
-        self.max_concurrent = max_concurrent or suite.resources.max_concurrent
-
-    def run(self, points: list[Point], *, done: int) -> None:
-        """Train ``points`` in one Tune experiment, named by their ids (so an interrupted round
-        is restored, not restarted)."""
-        from ray import tune
-
-        from bench.sweep.progress import ProgressPrinter
-
-        ids = sorted(p.trial_id for p in points)
-        name = "round-" + hashlib.sha256(" ".join(ids).encode()).hexdigest()[:10]
-        storage = self.loaded.results_dir / TUNE_SEARCH_DIR
-        experiment = storage / name
-        print(f"bench: round of {len(points)} points ({done}/{self.total} done)", flush=True)
-        if tune.Tuner.can_restore(str(experiment)):
-            tuner = tune.Tuner.restore(str(experiment), trainable=self.trainable, resume_unfinished=True,
-                                       resume_errored=True)
-        else:
-            printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
-            tuner = tune.Tuner(
-                self.trainable,
-                param_space={"trial": tune.grid_search([{"id": p.trial_id, "config": p.config} for p in points])},
-                tune_config=tune.TuneConfig(max_concurrent_trials=self.max_concurrent, reuse_actors=True,
-                                            trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
-                run_config=tune.RunConfig(
-                    name=name, storage_path=str(storage), verbose=0, callbacks=[printer],
-                    failure_config=tune.FailureConfig(max_failures=self.loaded.suite.retries),
-                    checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
-            )
-        tuner.fit()
-
-
-def _trial_name(trial) -> str:
-    return trial.config["trial"]["id"]
