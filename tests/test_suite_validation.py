@@ -69,6 +69,18 @@ def test_include_merges_a_base_suite(write_suite, good):
     assert loaded.suite.name == "child" and {t.config["seed"] for t in loaded.trials} == {5}
 
 
+def test_errors_name_the_included_file_that_sets_the_field(write_suite, good):
+    base = copy.deepcopy(good)
+    base["training"]["steps"] = "many"
+    base_path = write_suite({k: v for k, v in base.items() if k != "name"}, "base.yaml")
+    child = write_suite({"include": "base.yaml", "name": "child", "seeds": ["5"]}, "child.yaml")
+    with pytest.raises(SuiteError) as info:
+        load_suite(child)
+    text = str(info.value)
+    assert f"{base_path} (included by {child}): training.steps:" in text
+    assert f"{child}: seeds[0]:" in text and info.value.files == {"training.steps": base_path}
+
+
 @pytest.mark.parametrize(
     "mutate, field, words",
     [

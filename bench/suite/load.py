@@ -129,7 +129,7 @@ def parse_suite(path: str | Path) -> Suite:
     try:
         return Suite.model_validate(data)
     except ValidationError as exc:
-        raise SuiteError(path, validation_problems(exc)) from None
+        raise SuiteError.of_suite(path, validation_problems(exc)) from None
 
 
 def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
@@ -206,7 +206,7 @@ def load_suite(path: str | Path, *, results: str | Path | None = None) -> Loaded
     except (ValueError, KeyError, FileNotFoundError) as exc:
         problems.append(("architectures", str(exc).strip("'\"")))
     if problems:
-        raise SuiteError(path, problems)
+        raise SuiteError.of_suite(path, problems)
     trials = expand_trials(suite, architectures)
     results_dir = _results_location(results) if results is not None else (
         resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)

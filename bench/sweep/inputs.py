@@ -39,7 +39,7 @@ def load_inputs(loaded: LoadedSuite, cache_dir: str | None = None) -> SweepInput
     try:
         dataset = load_dataset(dataset_args)
     except DATA_ERRORS as exc:
-        raise SuiteError(loaded.path, [("dataset.path" if suite.dataset.path else "dataset", str(exc))]) from None
+        raise SuiteError.of_suite(loaded.path, [("dataset.path" if suite.dataset.path else "dataset", str(exc))]) from None
     eval_cfg = evaluation_config(suite)
     if eval_cfg.get("inception_path"):
         eval_cfg["inception_path"] = str(resolve_path(loaded.path, eval_cfg["inception_path"]).resolve())
@@ -48,5 +48,5 @@ def load_inputs(loaded: LoadedSuite, cache_dir: str | None = None) -> SweepInput
         reference = build_reference(dataset, eval_cfg, cache_dir=cache_dir, device="cpu")
     except EXTRACTOR_ERRORS as exc:
         field = "evaluation.inception_path" if suite.evaluation.inception_path else "evaluation.feature_extractor"
-        raise SuiteError(loaded.path, [(field, str(exc))]) from None
+        raise SuiteError.of_suite(loaded.path, [(field, str(exc))]) from None
     return SweepInputs(dataset_args, eval_cfg, reference)
