@@ -107,6 +107,10 @@ def _on_digits(metrics, objective=None):
          ["'variance_ratio' has a target value", "cannot be optimised", "fid"]),
         (_on_digits(["variance_ratio"]), "search.objective.metric", ["none of the evaluated metrics", "variance_ratio"]),
         (_set("methods", [{"loss": "ns"}]), "search.space.weight", ["no method has a regularizer"]),
+        (_set("search.budget", "12"), "search.budget", ["valid integer", "'12'"]),
+        (_set("search.space.lr", {"low": "0.001", "high": 1e-2}), "search.space.lr.low", ["a number", "'0.001'"]),
+        (_set("search.space.n_disc", {"choices": [1, True]}), "search.space.n_disc.choices[1]", ["a number", "True"]),
+        (_set("search.space.lr", {"low": 1e-4, "high": 1e-2, "log": "yes"}), "search.space.lr.log", ["valid boolean"]),
     ],
 )
 def test_bad_search_sections_name_the_field(write_suite, good, mutate, field, words):

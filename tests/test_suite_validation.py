@@ -69,6 +69,18 @@ def test_include_merges_a_base_suite(write_suite, good):
     assert loaded.suite.name == "child" and {t.config["seed"] for t in loaded.trials} == {5}
 
 
+def test_errors_name_the_included_file_that_sets_the_field(write_suite, good):
+    base = copy.deepcopy(good)
+    base["training"]["steps"] = "many"
+    base_path = write_suite({k: v for k, v in base.items() if k != "name"}, "base.yaml")
+    child = write_suite({"include": "base.yaml", "name": "child", "seeds": ["5"]}, "child.yaml")
+    with pytest.raises(SuiteError) as info:
+        load_suite(child)
+    text = str(info.value)
+    assert f"{base_path} (included by {child}): training.steps:" in text
+    assert f"{child}: seeds[0]:" in text and info.value.files == {"training.steps": base_path}
+
+
 @pytest.mark.parametrize(
     "mutate, field, words",
     [
@@ -90,6 +102,20 @@ def test_include_merges_a_base_suite(write_suite, good):
         (lambda m: m.update(losses=[{"name": "ns", "params": {"label_smooth": 0.1}}]), "losses[0]",
          ["no parameter 'label_smooth'", "label_smoothing"]),
         (lambda m: m.update(losses=["mmd"], regularizers=["gp"]), "", ["gradient penalty", "methods"]),
+        # strict types: no silent conversion of bools, numeric strings or floats
+        (lambda m: m["training"].update(steps=True), "training.steps", ["valid integer", "True"]),
+        (lambda m: m["training"].update(steps="800"), "training.steps", ["valid integer", "'800'"]),
+        (lambda m: m["training"].update(steps=800.0), "training.steps", ["valid integer", "800.0"]),
+        (lambda m: m.update(seeds=["0"]), "seeds[0]", ["valid integer", "'0'"]),
+        (lambda m: m.update(resources={"cpu": "1"}), "resources.cpu", ["valid number", "'1'"]),
+        (lambda m: m["optimizer"][0].update(lr_g="0.001"), "optimizer[0].lr_g", ["valid number", "'0.001'"]),
+        (lambda m: m.update(regularizers=[{"name": "gp", "weight": True}]), "regularizers[0].weight", ["valid number"]),
+        (lambda m: m.update(name=5), "name", ["valid string", "5"]),
+        (lambda m: m.update(version=1.10), "version", ["quote the version", "(got 1.1)"]),
+        (lambda m: m.update(dataset={"name": "digits", "resolution": "16"}), "dataset.resolution", ["valid integer"]),
+        (lambda m: m["architectures"].update(seed=False), "architectures.seed", ["valid integer"]),
+        # Ray takes a GPU share below 1 or whole GPUs
+        (lambda m: m.update(resources={"gpu": 1.5}), "resources.gpu", ["below 1 or a whole number", "use 1 or 2"]),
     ],
 )
 def test_bad_suites_name_the_field(write_suite, good, mutate, field, words):
@@ -118,3 +144,47 @@ def test_cli_validate_prints_the_trial_count(write_suite, good):
     proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "validate", str(write_suite(good))], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "trials        16" in proc.stdout
+
+
+def test_numbers_in_yaml_as_written_in_suites(tmp_path, mlp_catalogue):
+    """An int where a float goes is fine; `2e-4` and `1.0e6` are floats (PyYAML alone reads them
+    as strings); whole and fractional GPU shares Ray accepts validate."""
+    path = tmp_path / "numbers.yaml"
+    path.write_text(f"""
+name: numbers
+version: 2
+dataset: {{name: ring8}}
+architectures: {{catalogue: {mlp_catalogue}}}
+losses: [ns]
+regularizers: [{{name: gp, weight: 10}}]
+optimizer: {{lr_g: 2e-4, lr_d: 1E-3, beta1: 0, beta2: 0.99}}
+training: {{steps: 10, divergence_threshold: 1.0e6}}
+evaluation: {{every: 5}}
+resources: {{cpu: 1, gpu: 2}}
+""")
+    suite = load_suite(path).suite
+    assert suite.version == "2" and suite.resources.gpu == 2.0 and suite.regularizers[0].weight == 10.0
+    assert suite.optimizer[0].lr_g == 2e-4 and suite.optimizer[0].lr_d == 1e-3 and suite.training.divergence_threshold == 1e6
+    for gpu in (0.25, 1, 4):
+        path.write_text(path.read_text().replace("gpu: 2}", f"gpu: {gpu}}}"))
+        assert load_suite(path).suite.resources.gpu == gpu
+        path.write_text(path.read_text().replace(f"gpu: {gpu}}}", "gpu: 2}"))
+
+
+def test_cli_rejects_a_gpu_share_ray_cannot_schedule(write_suite, good):
+    proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "run", str(write_suite(good)), "--gpus-per-trial", "1.5"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "--gpus-per-trial" in proc.stderr and "whole number" in proc.stderr, proc.stderr
+
+
+def test_saved_suite_reads_back_the_same(good, tmp_path):
+    """The results folder's suite.yaml quotes strings that would read back as floats."""
+    import yaml
+
+    from bench.suite.load import SuiteDumper, SuiteLoader, dump_suite
+
+    path = tmp_path / "suite.yaml"
+    path.write_text(yaml.dump(dict(good, name="1e5", version="2e-4"), Dumper=SuiteDumper))
+    suite = load_suite(path).suite
+    assert (suite.name, suite.version) == ("1e5", "2e-4")
+    assert yaml.load(dump_suite(suite), Loader=SuiteLoader) == suite.model_dump(mode="json")

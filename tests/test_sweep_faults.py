@@ -1,7 +1,8 @@
 """Faults through Ray Tune: a trial raising on purpose (training.fail_at) is retried `retries`
 times, then recorded as `error` with its message while the other trials finish; `bench status`
-counts them; results given as a file:// URI land there; a rerun retries the errored trials,
-and a damaged checkpoint met on the way is skipped for the previous one, in the trial's log."""
+counts them; results given as a file:// URI land there; a rerun retries the errored trials (and
+warns that a new --max-concurrent does not apply to the restored sweep), and a damaged checkpoint
+met on the way is skipped for the previous one, in the trial's log."""
 
 from __future__ import annotations
 
@@ -77,8 +78,9 @@ def test_a_failing_trial_ends_as_error_after_retries_and_the_others_finish(tmp_p
     newest = sorted((out / "tune" / victim).glob("checkpoint_*"))[-1]
     (newest / "trainer.pt").write_bytes((newest / "trainer.pt").read_bytes()[:500])
     finished_before = {t: (out / "rows" / f"{t}.parquet").stat().st_mtime_ns for t in done.index}
-    again = bench("run", suite, "--results", str(out), "--num-cpus", "2")
+    again = bench("run", suite, "--results", str(out), "--num-cpus", "2", "--max-concurrent", "3")
     assert again.returncode == 0, again.stdout + again.stderr
+    assert "resuming keeps max_concurrent = unset" in again.stderr  # Tuner.restore keeps the saved settings
     log = (out / "logs" / f"{victim}.log").read_text()
     assert f"{newest.name} rejected" in log and "truncated" in log
     assert "falling back to the previous checkpoint" in log and "resumed from the checkpoint at step 10" in log

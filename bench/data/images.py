@@ -84,15 +84,36 @@ CIFAR10_HELP = (
 )
 
 
+def _missing_folders(path: Path) -> list[Path]:
+    """``path`` and its ancestors that do not exist yet, deepest first."""
+    missing, path = [], path.absolute()
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders a failed load created, deepest first, as long as they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 def load_cifar10(path: str, resolution: int = 32, train: bool = True, download: bool = False) -> Dataset:
     """CIFAR-10 (50,000 train / 10,000 test images, 32×32 RGB) via torchvision."""
     from torchvision.datasets import CIFAR10
 
+    created = _missing_folders(Path(path))  # torchvision creates the folder before it downloads
     try:
         data = CIFAR10(root=path, train=train, download=download)
     except RuntimeError as exc:  # torchvision: "Dataset not found or corrupted."
+        _remove_empty(created)
         raise FileNotFoundError(f"cifar10: no dataset under {path}. {CIFAR10_HELP}") from exc
     except OSError as exc:  # download attempted without network
+        _remove_empty(created)
         raise FileNotFoundError(f"cifar10: download failed ({exc}). {CIFAR10_HELP}") from exc
     x = to_unit_range(data.data.transpose(0, 3, 1, 2), 255.0, resolution)
     return Dataset("cifar10", "image", x, torch.as_tensor(data.targets, dtype=torch.int64), 10,

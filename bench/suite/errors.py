@@ -8,10 +8,21 @@ from pathlib import Path
 class SuiteError(Exception):
     """A suite that cannot be used; ``problems`` are (field path, message) pairs."""
 
-    def __init__(self, path: Path | str, problems: list[tuple[str, str]]):
-        self.path, self.problems = Path(path), problems
-        lines = [f"{self.path}: {field or '<top level>'}: {message}" for field, message in problems]
+    def __init__(self, path: Path | str, problems: list[tuple[str, str]], files: dict | None = None):
+        """``files``: field → the included file that sets it, when not ``path`` itself."""
+        self.path, self.problems, self.files = Path(path), problems, dict(files or {})
+        lines = []
+        for field, message in problems:
+            where = f"{self.files[field]} (included by {self.path})" if field in self.files else str(self.path)
+            lines.append(f"{where}: {field or '<top level>'}: {message}")
         super().__init__("invalid suite\n  " + "\n  ".join(lines))
+
+    @classmethod
+    def of_suite(cls, path: Path | str, problems: list[tuple[str, str]]) -> "SuiteError":
+        """The error for a suite file that may ``include:`` others: each field names its file."""
+        from bench.suite.origin import field_files
+
+        return cls(path, problems, field_files(Path(path), [field for field, _ in problems]))
 
 
 def field_path(loc: tuple) -> str:

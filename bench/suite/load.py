@@ -3,6 +3,7 @@ and trial grid.  Everything is checked before anything is written."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,26 @@ class LoadedSuite:
         return len(self.trials) * (search.budget if search is not None else 1)
 
 
+class SuiteLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that also reads ``2e-4`` and ``1.0e6`` as floats, as YAML 1.2 does
+    (PyYAML follows YAML 1.1: a float needs a dot and a signed exponent, else it is a string)."""
+
+
+class SuiteDumper(yaml.SafeDumper):
+    """Quotes the strings :class:`SuiteLoader` would read as floats (a name ``1e5``)."""
+
+
+for _cls in (SuiteLoader, SuiteDumper):
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+        list("-+0123456789."))
+
+
+def dump_suite(suite: Suite) -> str:
+    """The suite as YAML that reads back to the same values (the results folder's suite.yaml)."""
+    return yaml.dump(suite.model_dump(mode="json"), Dumper=SuiteDumper, sort_keys=False)
+
+
 def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     """The suite mapping, with ``include: base.yaml`` (relative to the file) merged underneath."""
     path = Path(path)
@@ -40,7 +61,7 @@ def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if path.resolve() in seen:
         raise SuiteError(path, [("include", "include cycle: " + " -> ".join(str(p) for p in seen + (path,)))])
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.load(path.read_text(), Loader=SuiteLoader)
     except yaml.YAMLError as exc:
         raise SuiteError(path, [("", f"not valid YAML: {exc}")]) from None
     if not isinstance(data, dict):
@@ -109,7 +130,7 @@ def parse_suite(path: str | Path) -> Suite:
     try:
         return Suite.model_validate(data)
     except ValidationError as exc:
-        raise SuiteError(path, validation_problems(exc)) from None
+        raise SuiteError.of_suite(path, validation_problems(exc)) from None
 
 
 def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
@@ -117,14 +138,9 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     dataset = suite.dataset
     if dataset.path is not None and not (dataset.name == "cifar10" and dataset.download):
-        target = resolve_path(path, dataset.path)
-        if not target.exists():
-            hint = ""
-            if dataset.name == "cifar10":
-                from bench.data.images import CIFAR10_HELP
-
-                hint = " " + CIFAR10_HELP
-            problems.append(("dataset.path", f"{dataset.path!r} does not exist (looked in {target}).{hint}"))
+        problem = dataset_path_problem(dataset.name, dataset.path, resolve_path(path, dataset.path))
+        if problem:
+            problems.append(("dataset.path", problem))
     kind = dataset.kind
     resolution = dataset.loader_args().get("resolution") if kind == "image" else None
     for i, name in enumerate(suite.evaluation.metrics or []):
@@ -149,6 +165,22 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     elif evaluation.inception_path or evaluation.resize_mode:
         problems.append(("evaluation", "`inception_path` and `resize_mode` apply to the inception feature extractor"))
     return problems
+
+
+def dataset_path_problem(name: str, given: str, target: Path) -> str | None:
+    """Why the data folder ``target`` (``given`` in the suite) cannot be read, or None."""
+    from bench.data.images import CIFAR10_HELP, IMAGE_SUFFIXES
+
+    hint = " " + CIFAR10_HELP if name == "cifar10" else ""
+    if not target.exists():
+        return f"{given!r} does not exist (looked in {target}).{hint}"
+    if not target.is_dir():
+        return f"{given!r} is a file, not a folder ({target}).{hint}"
+    if name == "image-folder" and not any(p.suffix.lower() in IMAGE_SUFFIXES for p in target.rglob("*")):
+        return f"{given!r} holds no image ({', '.join(sorted(IMAGE_SUFFIXES))}) under {target}"
+    if name == "cifar10" and not (target / "cifar-10-batches-py").is_dir():
+        return f"{given!r} holds no cifar-10-batches-py/ folder ({target}).{hint}"
+    return None
 
 
 def search_problems(suite: Suite) -> list[tuple[str, str]]:
@@ -188,7 +220,7 @@ def load_suite(path: str | Path, *, results: str | Path | None = None) -> Loaded
     except (ValueError, KeyError, FileNotFoundError) as exc:
         problems.append(("architectures", str(exc).strip("'\"")))
     if problems:
-        raise SuiteError(path, problems)
+        raise SuiteError.of_suite(path, problems)
     trials = expand_trials(suite, architectures)
     results_dir = _results_location(results) if results is not None else (
         resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)

@@ -1,6 +1,7 @@
 """The suite schema: one pydantic model per YAML section, unknown keys rejected.
 
-Registry names (datasets, losses, regularizers, metrics) are checked here, so a typo fails at
+Types are strict: ``steps: "800"``, ``steps: true`` or ``seeds: ["0"]`` are errors, not silently
+converted; an integer is accepted where a float is expected (``gpu: 1``).  Registry names (datasets, losses, regularizers, metrics) are checked here, so a typo fails at
 the edge with the list of valid names.  Paths are checked by :mod:`bench.suite.load`, which
 knows the suite file's directory.
 """
@@ -20,7 +21,7 @@ from bench.suite.search import SearchCfg
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _registered(registry, name: str) -> str:
@@ -48,6 +49,13 @@ class DatasetCfg(Section):
     @classmethod
     def _known(cls, name: str) -> str:
         return _registered(DATASETS, name)
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # True == 1 would pass the Literal
+            raise ValueError("Input should be 1 or 3")
+        return value
 
     @model_validator(mode="after")
     def _fits(self):
@@ -191,8 +199,24 @@ class EvaluationCfg(Section):
 
 class ResourcesCfg(Section):
     cpu: float = Field(1.0, gt=0)
-    gpu: float = Field(0.0, ge=0)
+    gpu: float = Field(0.0, ge=0, description="a fraction below 1 packs trials on a GPU; 1 or more must be whole")
     max_concurrent: Optional[int] = Field(None, ge=1)
+
+    @field_validator("gpu")
+    @classmethod
+    def _ray_gpu(cls, gpu: float) -> float:
+        problem = gpu_share_problem(gpu)
+        if problem:
+            raise ValueError(problem)
+        return gpu
+
+
+def gpu_share_problem(gpu: float) -> str | None:
+    """Ray Tune accepts a GPU share below 1 (packing) or a whole number of GPUs, nothing between."""
+    if gpu > 1 and gpu != int(gpu):
+        return (f"Ray accepts a GPU share below 1 or a whole number of GPUs (got {gpu:g}); "
+                f"use {int(gpu)} or {int(gpu) + 1}, or a share such as 0.5")
+    return None
 
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -219,7 +243,10 @@ class Suite(Section):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        """An integer (``version: 1``) is text without loss; a float is not (``1.10`` reads as 1.1)."""
+        if isinstance(value, float) or isinstance(value, bool):
+            raise ValueError('quote the version, e.g. version: "1.10" (a YAML number loses digits: 1.10 reads as 1.1)')
+        return str(value) if isinstance(value, int) else value
 
     @field_validator("name")
     @classmethod

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # What a search may set: parameter → (kind, where in the trial config, valid bounds (lo, hi, hi inclusive)).
 PARAMS: dict[str, tuple[str, tuple[str, ...], tuple[float, float, bool]]] = {
@@ -32,10 +32,16 @@ DEFAULT_TPE_BATCH = 4
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-Number = Union[int, float]
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("Input should be a number")
+    return value
+
+
+Number = Annotated[Union[int, float], BeforeValidator(_number)]  # one clear error, not one per union member
 
 
 class ParamSpec(_Section):

@@ -7,6 +7,7 @@ Results folder layout::
     <results>/rows/          Parquet rows, one file per trial (see bench.store)
     <results>/logs/          one log per trial: checkpoint fallbacks, resumes (bench.sweep.trainable)
     <results>/tune/          Ray Tune's experiment state and trial checkpoints
+    <results>/tune-settings.json  concurrency, retries and trial resources it started with (kept on resume)
 
 ``<results>`` is a local folder, a shared-filesystem path or a pyarrow URI (``s3://…``): Ray
 Tune's storage and the trials' Parquet writes both go there (bench.store.location).
@@ -19,11 +20,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bench.store.location import Location, normalize
 from bench.suite import LoadedSuite
-from bench.suite.load import resolve_path
+from bench.suite.load import dump_suite
+from bench.sweep.settings import SETTINGS_FILE
 
 GRID_FILE = "grid.json"
 TUNE_DIR = "tune"
@@ -44,23 +44,31 @@ def grid_records(loaded: LoadedSuite) -> list[dict]:
     return [{"trial_id": t.id, "method": t.method, "config": t.config} for t in loaded.trials]
 
 
+def check_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
+    """Check, without writing, that the folder is new or holds this grid.  Returns True when resuming."""
+    results = Location.of(loaded.results_dir)
+    if restart or not results.exists(GRID_FILE):
+        return False
+    old = {r["trial_id"] for r in json.loads(results.read_text(GRID_FILE))}
+    new = {t.id for t in loaded.trials}
+    if old != new:
+        raise SweepConflict(
+            f"{results} holds a sweep with a different trial grid ({len(old - new)} trials only there, "
+            f"{len(new - old)} only in {loaded.path}). Use --restart to start over there, or --results DIR.")
+    return True
+
+
 def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
     """Create the folder (or check it holds this grid).  Returns True when resuming."""
     from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR  # a search run there before
 
+    resuming = check_results_dir(loaded, restart=restart)
     results = Location.of(loaded.results_dir)
     if restart:
-        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs", SEARCH_DIR, TUNE_SEARCH_DIR):
+        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs", SETTINGS_FILE, SEARCH_DIR,
+                     TUNE_SEARCH_DIR):
             results.remove(name)
-    resuming = results.exists(GRID_FILE)
-    if resuming:
-        old = {r["trial_id"] for r in json.loads(results.read_text(GRID_FILE))}
-        new = {t.id for t in loaded.trials}
-        if old != new:
-            raise SweepConflict(
-                f"{results} holds a sweep with a different trial grid ({len(old - new)} trials only there, "
-                f"{len(new - old)} only in {loaded.path}). Use --restart to start over there, or --results DIR.")
-    results.write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False), "suite.yaml")
+    results.write_text(dump_suite(loaded.suite), "suite.yaml")
     results.write_text(json.dumps(grid_records(loaded), indent=1), GRID_FILE)
     return resuming
 
@@ -83,31 +91,34 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     import ray
     from ray import tune
 
-    from bench.data import load_dataset
-    from bench.metrics.reference import build_reference
     from bench.suite.grid import evaluation_config
+    from bench.sweep.inputs import load_inputs
     from bench.sweep.progress import ProgressPrinter
     from bench.sweep.provenance import git_commit
+    from bench.sweep.settings import resumed_settings, run_settings, save_settings
     from bench.sweep.trainable import train_trial
 
     loaded.results_dir = normalize(loaded.results_dir)
     location = Location.of(loaded.results_dir)
     suite = loaded.suite
-    cpu = suite.resources.cpu if cpus_per_trial is None else cpus_per_trial
-    gpu = suite.resources.gpu if gpus_per_trial is None else gpus_per_trial
-    resuming = prepare_results_dir(loaded, restart=restart)
-    dataset_args = suite.dataset.loader_args()
-    if "path" in dataset_args:
-        dataset_args["path"] = str(resolve_path(loaded.path, dataset_args["path"]).resolve())
+    settings = run_settings(suite, cpus_per_trial=cpus_per_trial, gpus_per_trial=gpus_per_trial,
+                            max_concurrent=max_concurrent)
+    resuming = check_results_dir(loaded, restart=restart)
     print(f"bench: {len(loaded.trials)} trials of suite {suite.name!r} v{suite.version} -> {loaded.results_dir}"
           + (" (resuming)" if resuming else ""), flush=True)
-    dataset = load_dataset(dataset_args)
-    print(f"bench: real-data reference for {suite.dataset.name} (cached after the first run)", flush=True)
-    eval_cfg = evaluation_config(suite)
-    if eval_cfg.get("inception_path"):
-        eval_cfg["inception_path"] = str(resolve_path(loaded.path, eval_cfg["inception_path"]).resolve())
-    reference = build_reference(dataset, eval_cfg, cache_dir=cache_dir, device="cpu")
+    inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
+    reference, dataset_args = inputs.reference, inputs.dataset_args
     print(f"bench: features: {reference.feature_extractor}; {reference.num_samples} generated samples per evaluation", flush=True)
+    prepare_results_dir(loaded, restart=restart)
+    storage = {} if location.local else {"storage_filesystem": location.fs}
+    experiment = location.path(TUNE_DIR)
+    restoring = resuming and tune.Tuner.can_restore(experiment, **storage)
+    if restoring:  # Ray Tune restores the saved concurrency, retries and trial resources
+        overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
+        settings = resumed_settings(location, settings, SETTINGS_FILE, overridden=overridden)
+    else:
+        save_settings(location, settings, SETTINGS_FILE)
+    cpu, gpu = settings["cpu"], settings["gpu"]
 
     started_ray = not ray.is_initialized()
     if started_ray:
@@ -118,10 +129,8 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
                   "dataset_args": dataset_args, "reference": reference, "git_commit": git_commit(),
                   "cpu": cpu, "gpu": gpu}
         trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
-        storage = {} if location.local else {"storage_filesystem": location.fs}
-        experiment = location.path(TUNE_DIR)
         printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"])
-        if resuming and tune.Tuner.can_restore(experiment, **storage):
+        if restoring:
             tuner = tune.Tuner.restore(experiment, trainable=trainable, resume_unfinished=True, resume_errored=True,
                                        **storage)
         else:
@@ -130,11 +139,11 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
                 trainable,
                 param_space=param_space,
                 tune_config=tune.TuneConfig(
-                    max_concurrent_trials=max_concurrent or suite.resources.max_concurrent, reuse_actors=True,
+                    max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
                     trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
                 run_config=tune.RunConfig(
                     name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer], **storage,
-                    failure_config=tune.FailureConfig(max_failures=suite.retries),
+                    failure_config=tune.FailureConfig(max_failures=settings["retries"]),
                     checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
             )
         tuner.fit()

@@ -8,7 +8,8 @@ Layout (besides ``rows/``, ``summaries/``, ``suite.yaml`` and ``grid.json`` as i
     <results>/search/studies.journal   Optuna JournalStorage: every ask (with its sampled values) and tell
     <results>/search/spec.json         what is searched (cells, space, sampler, seed, objective)
     <results>/search/rounds.json       each round's Tune experiment name → its points' trial ids
-    <results>/tune-search/round-<h>/   the Ray Tune experiment of one round of points
+    <results>/search/round-<h>.settings.json   a round's concurrency, retries, trial resources (kept on resume)
+    <results>/tune-search/round-<h>/   the Ray Tune experiment of one round of points (bench.sweep.rounds)
 
 **Rounds.**  Each round asks every unfinished cell for its next points (up to ``batch``; rounds
 start at multiples of ``batch``), trains them in one Tuner, reads each trial's objective from its
@@ -227,19 +228,20 @@ def read_outcome(results_dir: Path, trial_id: str, metric: str, mode: str, at: s
     return (value, status) if math.isfinite(value) else (worst, status)
 
 
-def prepare_search_dir(loaded: LoadedSuite, cells: list[Cell], metric: str, mode: str, *, restart: bool) -> bool:
-    """Create (or check) the results folder of a search.  Returns True when resuming."""
-    from bench.sweep.runner import GRID_FILE, TUNE_DIR, SweepConflict
-    from bench.sweep.trainable import LOGS_DIR
+def search_spec(loaded: LoadedSuite, cells: list[Cell], metric: str, mode: str) -> dict:
+    """What may not change between runs of one search (``budget`` and ``batch`` may)."""
+    search = loaded.suite.search
+    return {"cells": sorted(c.id for c in cells), "metric": metric, "mode": mode,
+            "search": search.model_dump(mode="json", exclude={"budget", "batch"})}
+
+
+def check_search_dir(loaded: LoadedSuite, spec: dict, *, restart: bool) -> bool:
+    """Check, without writing, that the folder is new or holds this search.  Returns True when resuming."""
+    from bench.sweep.runner import GRID_FILE, SweepConflict
 
     results = loaded.results_dir
-    if restart and results.exists():
-        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
-            target = results / name
-            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
-    search = loaded.suite.search
-    spec = {"cells": sorted(c.id for c in cells), "metric": metric, "mode": mode,
-            "search": search.model_dump(mode="json", exclude={"budget", "batch"})}
+    if restart:
+        return False
     spec_path = results / SEARCH_DIR / SPEC_FILE
     if spec_path.is_file():
         old = json.loads(spec_path.read_text())
@@ -248,15 +250,29 @@ def prepare_search_dir(loaded: LoadedSuite, cells: list[Cell], metric: str, mode
             raise SweepConflict(f"{results} holds a different hyperparameter search (changed: {', '.join(changed)}; "
                                 f"only `search.budget` and `search.batch` may change between runs). "
                                 "Use --restart to start over there, or --results DIR.")
-    elif (results / GRID_FILE).exists():
+        return True
+    if (results / GRID_FILE).exists():
         raise SweepConflict(f"{results} holds a grid sweep, not a hyperparameter search. "
                             "Use --restart to start over there, or --results DIR.")
-    resuming = spec_path.is_file()
+    return False
+
+
+def prepare_search_dir(loaded: LoadedSuite, spec: dict, *, restart: bool) -> bool:
+    """Create (or check) the results folder of a search.  Returns True when resuming."""
+    from bench.suite.load import dump_suite
+    from bench.sweep.runner import GRID_FILE, TUNE_DIR
+    from bench.sweep.trainable import LOGS_DIR
+
+    resuming = check_search_dir(loaded, spec, restart=restart)
+    results = loaded.results_dir
+    if restart and results.exists():
+        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
+            target = results / name
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    spec_path = results / SEARCH_DIR / SPEC_FILE
     spec_path.parent.mkdir(parents=True, exist_ok=True)
     spec_path.write_text(json.dumps(spec, indent=1))
-    import yaml
-
-    (results / "suite.yaml").write_text(yaml.safe_dump(loaded.suite.model_dump(mode="json"), sort_keys=False))
+    (results / "suite.yaml").write_text(dump_suite(loaded.suite))
     return resuming
 
 
@@ -311,6 +327,8 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
     import ray
 
     from bench.suite.grid import evaluation_config
+    from bench.sweep.inputs import load_inputs
+    from bench.sweep.rounds import RoundRunner
     from bench.sweep.runner import SweepConflict, SweepOutcome, trial_counts
 
     if "://" in str(loaded.results_dir) and not str(loaded.results_dir).startswith("file://"):
@@ -320,7 +338,10 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
     suite, search = loaded.suite, loaded.suite.search
     metric, mode = objective_of(search, evaluation_config(suite)["metrics"])
     cells = search_cells(loaded)
-    resuming = prepare_search_dir(loaded, cells, metric, mode, restart=restart)
+    spec = search_spec(loaded, cells, metric, mode)
+    check_search_dir(loaded, spec, restart=restart)
+    inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
+    resuming = prepare_search_dir(loaded, spec, restart=restart)
     results = loaded.results_dir
     studies = Studies(results / SEARCH_DIR, search, cells, mode)
     total = len(cells) * search.budget
@@ -352,7 +373,7 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
                 continue  # points that do not wait for scores join this round
             write_grid(results, studies.all_points())
             if runner is None:
-                runner = _RoundRunner(loaded, address, max_concurrent, num_cpus, cache_dir, total,
+                runner = RoundRunner(loaded, inputs, address, max_concurrent, num_cpus, total,
                                       cpus_per_trial, gpus_per_trial)
                 started_ray = runner.started_ray
             if interrupted is not None:
@@ -384,84 +405,3 @@ def _print_best(studies: Studies, metric: str) -> None:
         values = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in best.params.items())
         print(f"bench: {cell.id} {cell.method} seed={cell.config['seed']}: best {metric}={best.value:.4g} "
               f"(trial {best.user_attrs.get('trial_id')}: {values})", flush=True)
-
-
-class _RoundRunner:
-    """Shared set-up (dataset, real-data reference, Ray) and one Tuner per round of points."""
-
-    def __init__(self, loaded: LoadedSuite, address, max_concurrent, num_cpus, cache_dir, total: int,
-                 cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
-        import ray
-        from ray import tune
-
-        from bench.data import load_dataset
-        from bench.metrics.reference import build_reference
-        from bench.suite.grid import evaluation_config
-        from bench.suite.load import resolve_path
-        from bench.sweep.provenance import git_commit
-        from bench.sweep.trainable import train_trial
-
-        suite = loaded.suite
-        self.loaded, self.total = loaded, total
-        cpu = suite.resources.cpu if cpus_per_trial is None else cpus_per_trial
-        gpu = suite.resources.gpu if gpus_per_trial is None else gpus_per_trial
-        dataset_args = suite.dataset.loader_args()
-        if "path" in dataset_args:
-            dataset_args["path"] = str(resolve_path(loaded.path, dataset_args["path"]).resolve())
-        dataset = load_dataset(dataset_args)
-        self.eval_cfg = evaluation_config(suite)
-        if self.eval_cfg.get("inception_path"):
-            self.eval_cfg["inception_path"] = str(resolve_path(loaded.path, self.eval_cfg["inception_path"]).resolve())
-        reference = build_reference(dataset, self.eval_cfg, cache_dir=cache_dir, device="cpu")
-        self.started_ray = not ray.is_initialized()
-        if self.started_ray:
-            ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
-                     logging_level="ERROR", log_to_driver=False)
-        shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
-                  "dataset_args": dataset_args, "reference": reference, "git_commit": git_commit(),
-                  "cpu": cpu, "gpu": gpu}
-        self.trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
-        self.max_concurrent = max_concurrent or suite.resources.max_concurrent
-
-    def run(self, name: str, points: list[Point], *, done: int) -> None:
-        """Train ``points`` in a new Tune experiment ``name`` (restored instead when a folder of that
-        name holds one: a round started before ``rounds.json`` existed)."""
-        from ray import tune
-
-        from bench.sweep.progress import ProgressPrinter
-
-        storage = self.loaded.results_dir / TUNE_SEARCH_DIR
-        print(f"bench: round of {len(points)} points ({done}/{self.total} done)", flush=True)
-        if tune.Tuner.can_restore(str(storage / name)):
-            self._restore(name)
-            return
-        printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
-        tune.Tuner(
-            self.trainable,
-            param_space={"trial": tune.grid_search([{"id": p.trial_id, "config": p.config} for p in points])},
-            tune_config=tune.TuneConfig(max_concurrent_trials=self.max_concurrent, reuse_actors=True,
-                                        trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
-            run_config=tune.RunConfig(
-                name=name, storage_path=str(storage), verbose=0, callbacks=[printer],
-                failure_config=tune.FailureConfig(max_failures=self.loaded.suite.retries),
-                checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
-        ).fit()
-
-    def restore(self, name: str, points: list[Point], *, done: int) -> None:
-        """Continue the interrupted round ``name``, whose unfinished points are ``points``."""
-        print(f"bench: restoring interrupted {name}: {len(points)} unfinished points ({done}/{self.total} done)",
-              flush=True)
-        self._restore(name)
-
-    def _restore(self, name: str) -> None:
-        """Tune reruns neither the round's finished trials nor (bench.sweep.trainable) those whose
-        summary was written after Tune last saved its state; the others continue from their last
-        checkpoints, errored ones included."""
-        from ray import tune
-
-        experiment = str(self.loaded.results_dir / TUNE_SEARCH_DIR / name)
-        tune.Tuner.restore(experiment, trainable=self.trainable, resume_unfinished=True, resume_errored=True).fit()
-
-
-def _trial_name(trial) -> str:
-    return trial.config["trial"]["id"]
