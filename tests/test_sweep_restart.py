@@ -10,7 +10,7 @@ import pytest
 from bench.store.location import Location
 from bench.suite import load_suite
 from bench.sweep.runner import prepare_results_dir
-from bench.sweep.search import prepare_search_dir, search_cells
+from bench.sweep.search import prepare_search_dir, search_cells, search_spec
 from bench.sweep.trainable import previous_attempt
 
 
@@ -54,7 +54,7 @@ def test_search_restart_removes_the_logs_so_attempts_start_again_at_one(write_su
     out = loaded.results_dir
     leftovers(out, "t-0123456789ab")
     assert previous_attempt(Location.of(out), "t-0123456789ab") == 3
-    assert not prepare_search_dir(loaded, search_cells(loaded), "modes", "max", restart=True)
+    assert not prepare_search_dir(loaded, search_spec(loaded, search_cells(loaded), "modes", "max"), restart=True)
     assert sorted(p.name for p in out.iterdir()) == ["search", "suite.yaml"]
     assert [p.name for p in (out / "search").iterdir()] == ["spec.json"]
     assert previous_attempt(Location.of(out), "t-0123456789ab") == 0
