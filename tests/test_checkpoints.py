@@ -176,3 +176,20 @@ def test_an_old_checkpoint_with_every_gpus_cuda_state_loads_when_it_can(monkeypa
     with pytest.warns(UserWarning, match="none for cuda:1"):
         set_rng_state(old, "cuda")
     assert len(cuda.installed) == 1
+
+
+def test_a_checkpoint_newer_than_tunes_is_preferred(tmp_path):
+    """Tune's saved state named checkpoint_000000, but the trial went on to report (and verify)
+    checkpoint_000002 before the driver died: resume from the newest verified one."""
+    states = []
+    first = Trainer(config(steps=6, ema=0.9), IMAGES)
+    first.run(no_metrics, on_checkpoint=lambda t: states.append(copy.deepcopy(t.state_dict())))
+    named, _, newest = tune_checkpoints(tmp_path, *states)
+    messages: list[str] = []
+    assert restore_state(named, messages.append)["step"] == 6
+    assert "newer checkpoint than Tune's" in messages[0] and "checkpoint_000002" in messages[0]
+    shutil.rmtree(tmp_path / "trial" / "checkpoint_000000")  # Tune kept two: the one it names is gone
+    (tmp_path / "trial" / "checkpoint_000002" / "trainer.pt").write_bytes(b"cut short")
+    messages.clear()
+    assert restore_state(named, messages.append)["step"] == 4
+    assert "checkpoint_000002 rejected" in messages[0] and "checkpoint_000001" in messages[1]

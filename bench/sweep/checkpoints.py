@@ -74,23 +74,26 @@ def read_checkpoint(folder: str) -> dict:
         raise CorruptCheckpoint(f"{STATE_FILE} does not load ({type(exc).__name__}: {exc})") from None
 
 
-def older_siblings(checkpoint) -> list:
-    """Tune checkpoints of the same trial older than ``checkpoint``, newest first."""
+def sibling_checkpoints(checkpoint) -> tuple[list, list]:
+    """Tune checkpoints of the same trial (the same folder) newer and older than ``checkpoint``,
+    each list newest first."""
     import pyarrow.fs as pafs
     from ray import tune
 
     path = checkpoint.path.rstrip("/")
     match = _INDEX.search(path)
     if match is None:
-        return []
+        return [], []
     index, parent = int(match.group(1)), posixpath.dirname(path)
     infos = checkpoint.filesystem.get_file_info(pafs.FileSelector(parent, recursive=False, allow_not_found=True))
-    older = []
+    found = []
     for info in infos:
-        found = _INDEX.search(info.base_name) if info.type == pafs.FileType.Directory else None
-        if found and int(found.group(1)) < index:
-            older.append((int(found.group(1)), info.path))
-    return [tune.Checkpoint(p, filesystem=checkpoint.filesystem) for _, p in sorted(older, reverse=True)]
+        hit = _INDEX.search(info.base_name) if info.type == pafs.FileType.Directory else None
+        if hit and int(hit.group(1)) != index:
+            found.append((int(hit.group(1)), info.path))
+    found.sort(reverse=True)
+    as_checkpoint = lambda p: tune.Checkpoint(p, filesystem=checkpoint.filesystem)  # noqa: E731
+    return [as_checkpoint(p) for i, p in found if i > index], [as_checkpoint(p) for i, p in found if i < index]
 
 
 def load_checkpoint(checkpoint) -> dict:
@@ -110,18 +113,26 @@ def load_checkpoint(checkpoint) -> dict:
 
 
 def restore_state(checkpoint, log: Callable[[str], None]) -> Optional[dict]:
-    """The newest usable state among ``checkpoint`` and its older siblings, or None (restart
-    from step 0).  ``log`` receives one line per rejected checkpoint and the decision taken."""
+    """The newest usable state of the trial, or None (restart from step 0).  ``log`` receives one
+    line per rejected checkpoint and the decision taken.
+
+    Candidates, newest first: checkpoints of the trial *newer* than ``checkpoint`` (Tune's saved
+    experiment state can lag behind the trial, which meanwhile reported — and, keeping two,
+    deleted — checkpoints: the one Tune names may be gone), then ``checkpoint``, then older ones.
+    Every candidate is verified (:func:`read_checkpoint`); training is deterministic, so any
+    verified checkpoint of the trial lies on the trajectory an uninterrupted run takes."""
     if checkpoint is None:
         return None
-    for i, candidate in enumerate([checkpoint, *older_siblings(checkpoint)]):
+    newer, older = sibling_checkpoints(checkpoint)
+    for candidate in [*newer, checkpoint, *older]:
         try:
             state = load_checkpoint(candidate)
         except CorruptCheckpoint as exc:
             log(f"checkpoint {candidate.path} rejected: {exc}")
             continue
-        if i > 0:
-            log(f"falling back to the previous checkpoint {candidate.path} (step {state['step']})")
+        if candidate is not checkpoint:
+            which = "a newer checkpoint than Tune's" if candidate in newer else "the previous checkpoint"
+            log(f"falling back to {which} {candidate.path} (step {state['step']})")
         return state
     log("no usable checkpoint left: restarting the trial from step 0")
     return None
