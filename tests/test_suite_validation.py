@@ -188,3 +188,18 @@ def test_saved_suite_reads_back_the_same(good, tmp_path):
     suite = load_suite(path).suite
     assert (suite.name, suite.version) == ("1e5", "2e-4")
     assert yaml.load(dump_suite(suite), Loader=SuiteLoader) == suite.model_dump(mode="json")
+
+
+def test_settings_that_would_do_nothing_are_refused(write_suite, good):
+    """A weight or a lazy interval on a regularizer without a penalty (none, clip), and β1 for
+    RMSprop (it has none), are refused naming the field; RMSprop's α defaults to 0.99."""
+    for bad, where in (({"name": "clip", "weight": 10}, "weight: 10"), ({"name": "none", "every": 4}, "every: 4")):
+        mapping = dict(good, regularizers=[bad])
+        (field, message), = problems_of(write_suite, mapping)
+        assert field.startswith("regularizers[0]") and where in message and "no penalty" in message
+    clip = load_suite(write_suite(dict(good, regularizers=[{"name": "clip", "params": {"c": 0.01}}]))).trials[0]
+    assert clip.config["regularizer"]["name"] == "clip"
+    (field, message), = problems_of(write_suite, dict(good, optimizer={"name": "rmsprop", "beta1": 0.5}))
+    assert field.startswith("optimizer") and "RMSprop has no beta1" in message
+    rms = load_suite(write_suite(dict(good, optimizer={"name": "rmsprop", "lr_g": 5e-5, "lr_d": 5e-5}))).trials[0]
+    assert rms.config["optimizer"]["beta2"] == 0.99

@@ -138,6 +138,13 @@ class RegularizerCfg(Section):
     @model_validator(mode="after")
     def _params_ok(self):
         check_params("regularizer", self.name, self.params)
+        if REGULARIZERS.get(self.name).penalty is None:  # none, clip: nothing to weight or to make lazy
+            given = [f"{k}: {getattr(self, k)}" for k, unset in (("weight", 0.0), ("every", 1))
+                     if k in self.model_fields_set and getattr(self, k) not in (None, unset)]
+            if given:
+                raise ValueError(f"regularizer {self.name!r} adds no penalty to D's loss, so {', '.join(given)} "
+                                 f"would do nothing; remove it" + (" (the clip value goes in params: {c: ...})"
+                                                                   if self.name == "clip" else ""))
         return self
 
     @property
@@ -160,6 +167,9 @@ class MethodCfg(Section):
 
 
 class OptimizerCfg(Section):
+    """Adam (``beta1``, ``beta2``; defaults 0.5, 0.999) or RMSprop (``beta2`` is its smoothing
+    constant α, default 0.99 as torch and the WGAN reference code; it has no ``beta1``)."""
+
     name: Literal["adam", "rmsprop"] = "adam"
     lr_g: float = Field(2e-4, gt=0)
     lr_d: float = Field(2e-4, gt=0)
@@ -167,6 +177,16 @@ class OptimizerCfg(Section):
     beta2: float = Field(0.999, ge=0, lt=1)
     n_disc: int = Field(1, ge=1)
     n_gen: int = Field(1, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rmsprop_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("name") == "rmsprop":
+            if "beta1" in data:
+                raise ValueError("RMSprop has no beta1 (momentum is not used); remove optimizer.beta1 "
+                                 "(beta2 is RMSprop's alpha)")
+            data = {**data, "beta2": data.get("beta2", 0.99)}
+        return data
 
 
 class FailAtCfg(Section):

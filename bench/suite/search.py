@@ -148,10 +148,12 @@ class SearchCfg(_Section):
 
 
 def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
-    """The parameters searched in one cell: ``weight`` only where the method has a regularizer,
-    ``beta1`` only for Adam."""
+    """The parameters searched in one cell: ``weight`` only where the method's regularizer adds a
+    penalty (not ``none`` or ``clip``), ``beta1`` only for Adam."""
+    from bench.regularizers import REGULARIZERS
+
     params = search.space.params()
-    if cell_config["regularizer"]["name"] == "none":
+    if REGULARIZERS.get(cell_config["regularizer"]["name"]).penalty is None:  # none, clip
         params.pop("weight", None)
     if cell_config["optimizer"]["name"] != "adam":
         params.pop("beta1", None)
