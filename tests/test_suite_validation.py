@@ -203,3 +203,20 @@ def test_settings_that_would_do_nothing_are_refused(write_suite, good):
     assert field.startswith("optimizer") and "RMSprop has no beta1" in message
     rms = load_suite(write_suite(dict(good, optimizer={"name": "rmsprop", "lr_g": 5e-5, "lr_d": 5e-5}))).trials[0]
     assert rms.config["optimizer"]["beta2"] == 0.99
+
+
+def test_input_paths_of_an_included_base_resolve_beside_the_base(tmp_path, mlp_catalogue, good):
+    """A base suite in another folder names its catalogue relative to itself; a child that
+    includes it from elsewhere finds the catalogue there (not beside the child)."""
+    import shutil
+
+    import yaml
+
+    base_dir, child_dir = tmp_path / "bases", tmp_path / "studies"
+    base_dir.mkdir(), child_dir.mkdir()
+    shutil.copy(mlp_catalogue, base_dir / "mine.jsonl")
+    base = dict(good, architectures={"catalogue": "mine.jsonl"})
+    (base_dir / "base.yaml").write_text(yaml.safe_dump(base))
+    (child_dir / "child.yaml").write_text(yaml.safe_dump({"include": "../bases/base.yaml", "seeds": [3]}))
+    loaded = load_suite(child_dir / "child.yaml")
+    assert {t.config["seed"] for t in loaded.trials} == {3} and len(loaded.trials) == 8

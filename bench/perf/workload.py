@@ -32,7 +32,12 @@ def load_workload(suite_path: str | Path | None = None) -> Workload:
     if not path.exists():
         raise FileNotFoundError(f"{path}: suite file not found (bench perf --suite FILE)")
     loaded = load_suite(str(path))
-    dataset = load_dataset(loaded.suite.dataset.loader_args())
+    args = loaded.suite.dataset.loader_args()
+    if "path" in args:
+        from bench.suite.load import suite_input_path
+
+        args["path"] = str(suite_input_path(path, "dataset.path", args["path"]))
+    dataset = load_dataset(args)
     return Workload(path, loaded.suite, list(loaded.trials), dataset, evaluation_config(loaded.suite))
 
 

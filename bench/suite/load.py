@@ -124,6 +124,15 @@ def resolve_path(suite_path: Path, name: str) -> Path:
     return beside if beside.exists() else Path.cwd() / candidate
 
 
+def suite_input_path(suite_path: Path, field: str, name: str) -> Path:
+    """The input path ``name`` given at ``field`` (``dataset.path``, ``architectures.catalogue``…),
+    resolved against the folder of the file that sets it — an ``include:``d base, or the suite."""
+    from bench.suite.origin import field_files
+
+    origin = field_files(Path(suite_path), [field]).get(field, Path(suite_path))
+    return resolve_path(origin, name)
+
+
 def parse_suite(path: str | Path) -> Suite:
     path = Path(path)
     data = read_yaml(path)
@@ -138,7 +147,7 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     dataset = suite.dataset
     if dataset.path is not None and not (dataset.name == "cifar10" and dataset.download):
-        problem = dataset_path_problem(dataset.name, dataset.path, resolve_path(path, dataset.path))
+        problem = dataset_path_problem(dataset.name, dataset.path, suite_input_path(path, "dataset.path", dataset.path))
         if problem:
             problems.append(("dataset.path", problem))
     kind = dataset.kind
@@ -158,7 +167,8 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     if kind == "image" and evaluation.feature_extractor.startswith("inception"):
         from bench.metrics.inception import HELP, weights_available
 
-        where = str(resolve_path(path, evaluation.inception_path)) if evaluation.inception_path else None
+        where = (str(suite_input_path(path, "evaluation.inception_path", evaluation.inception_path))
+                 if evaluation.inception_path else None)
         if not weights_available(where):
             field = "evaluation.inception_path" if where else "evaluation.feature_extractor"
             problems.append((field, (f"{where} is not a FID Inception file. " if where else "") + HELP))
@@ -216,7 +226,7 @@ def load_suite(path: str | Path, *, results: str | Path | None = None) -> Loaded
     problems = check_semantics(suite, path)
     architectures: list[ArchSpec] = []
     try:
-        architectures = load_architectures(suite, lambda name: resolve_path(path, name))
+        architectures = load_architectures(suite, lambda name: suite_input_path(path, "architectures.catalogue", name))
     except (ValueError, KeyError, FileNotFoundError) as exc:
         problems.append(("architectures", str(exc).strip("'\"")))
     if problems:
