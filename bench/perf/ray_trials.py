@@ -50,16 +50,15 @@ def measure_trial_overhead(n_trials: int = 12, num_cpus: int | None = None) -> d
     """Per-trial and fixed costs of Ray Tune (see module doc); starts and stops its own local Ray."""
     if n_trials < 2:
         raise ValueError(f"n_trials must be at least 2 (per-trial cost is a gap between trials), got {n_trials}")
-    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
-    os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")  # as bench run sets it
-    os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
+    from bench.sweep.launch import start_ray, tune_environment
+
+    tune_environment()  # as bench run sets it
     import ray
 
     if ray.is_initialized():
         raise RuntimeError("bench perf starts its own local Ray; call it without a running Ray in this process")
     start = time.perf_counter()
-    ray.init(address="local", include_dashboard=False, num_cpus=num_cpus or min(os.cpu_count() or 1, 2),
-             logging_level="ERROR", log_to_driver=False)
+    start_ray(None, num_cpus or min(os.cpu_count() or 1, 2))
     ray_init = time.perf_counter() - start
     try:
         with tempfile.TemporaryDirectory() as storage:

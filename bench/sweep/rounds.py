@@ -18,38 +18,28 @@ class RoundRunner:
 
     def __init__(self, loaded: LoadedSuite, inputs: SweepInputs, address, max_concurrent, num_cpus, total: int,
                  cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
-        import ray
-
-        from bench.sweep.provenance import git_commit
+        from bench.sweep.launch import shared_args, start_ray
         from bench.sweep.settings import run_settings
 
-        suite = loaded.suite
         self.loaded, self.total = loaded, total
-        self.settings = run_settings(suite, cpus_per_trial=cpus_per_trial, gpus_per_trial=gpus_per_trial,
+        self.settings = run_settings(loaded.suite, cpus_per_trial=cpus_per_trial, gpus_per_trial=gpus_per_trial,
                                      max_concurrent=max_concurrent)
         self.overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
         self.eval_cfg = inputs.eval_cfg
-        self.started_ray = not ray.is_initialized()
-        if self.started_ray:
-            ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
-                     logging_level="ERROR", log_to_driver=False)
-        self.shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
-                       "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit()}
+        self.started_ray = start_ray(address, num_cpus)
+        self.shared = shared_args(loaded, inputs)
 
     def trainable(self, settings: dict):
-        from ray import tune
+        from bench.sweep.launch import make_trainable
 
-        from bench.sweep.trainable import train_trial
-
-        cpu, gpu = settings["cpu"], settings["gpu"]
-        shared = {**self.shared, "cpu": cpu, "gpu": gpu}
-        return tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
+        return make_trainable(self.shared, settings)
 
     def run(self, name: str, points: list, *, done: int) -> None:
         """Train ``points`` (bench.sweep.search.Point) in a new Tune experiment ``name`` (restored
         instead when a folder of that name holds one: a round started before ``rounds.json`` existed)."""
         from ray import tune
 
+        from bench.sweep.launch import trial_name
         from bench.sweep.progress import ProgressPrinter
         from bench.sweep.settings import save_settings
 
@@ -95,7 +85,3 @@ class RoundRunner:
         experiment = str(self.loaded.results_dir / TUNE_SEARCH_DIR / name)
         tune.Tuner.restore(experiment, trainable=self.trainable(settings), resume_unfinished=True,
                            resume_errored=True).fit()
-
-
-def trial_name(trial) -> str:
-    return trial.config["trial"]["id"]

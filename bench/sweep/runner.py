@@ -16,7 +16,6 @@ Tune's storage and the trials' Parquet writes both go there (bench.store.locatio
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +43,17 @@ def grid_records(loaded: LoadedSuite) -> list[dict]:
     return [{"trial_id": t.id, "method": t.method, "config": t.config} for t in loaded.trials]
 
 
+def remove_sweep_state(results: Location) -> None:
+    """``--restart``: delete everything a grid sweep or a search wrote there (rows, summaries, logs —
+    which count attempts —, Ray Tune and search state, settings); the folder itself stays."""
+    from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR
+    from bench.sweep.trainable import LOGS_DIR
+
+    for name in (GRID_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SETTINGS_FILE, SEARCH_DIR,
+                 TUNE_SEARCH_DIR):
+        results.remove(name)
+
+
 def check_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
     """Check, without writing, that the folder is new or holds this grid.  Returns True when resuming."""
     results = Location.of(loaded.results_dir)
@@ -60,14 +70,10 @@ def check_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
 
 def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
     """Create the folder (or check it holds this grid).  Returns True when resuming."""
-    from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR  # a search run there before
-
     resuming = check_results_dir(loaded, restart=restart)
     results = Location.of(loaded.results_dir)
     if restart:
-        for name in (GRID_FILE, "suite.yaml", "rows", TUNE_DIR, "summaries", "logs", SETTINGS_FILE, SEARCH_DIR,
-                     TUNE_SEARCH_DIR):
-            results.remove(name)
+        remove_sweep_state(results)
     results.write_text(dump_suite(loaded.suite), "suite.yaml")
     results.write_text(json.dumps(grid_records(loaded), indent=1), GRID_FILE)
     return resuming
@@ -85,18 +91,16 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
         return run_search(loaded, address=address, restart=restart, max_concurrent=max_concurrent,
                           num_cpus=num_cpus, cache_dir=cache_dir,
                           cpus_per_trial=cpus_per_trial, gpus_per_trial=gpus_per_trial)
-    os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")  # experiment state saved often, for resume
-    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
-    os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
+    from bench.sweep.launch import make_trainable, shared_args, start_ray, trial_name, tune_environment
+
+    tune_environment()
     import ray
     from ray import tune
 
     from bench.suite.grid import evaluation_config
     from bench.sweep.inputs import load_inputs
     from bench.sweep.progress import ProgressPrinter
-    from bench.sweep.provenance import git_commit
     from bench.sweep.settings import resumed_settings, run_settings, save_settings
-    from bench.sweep.trainable import train_trial
 
     loaded.results_dir = normalize(loaded.results_dir)
     location = Location.of(loaded.results_dir)
@@ -107,7 +111,7 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     print(f"bench: {len(loaded.trials)} trials of suite {suite.name!r} v{suite.version} -> {loaded.results_dir}"
           + (" (resuming)" if resuming else ""), flush=True)
     inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
-    reference, dataset_args = inputs.reference, inputs.dataset_args
+    reference = inputs.reference
     print(f"bench: features: {reference.feature_extractor}; {reference.num_samples} generated samples per evaluation", flush=True)
     prepare_results_dir(loaded, restart=restart)
     storage = {} if location.local else {"storage_filesystem": location.fs}
@@ -118,17 +122,10 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
         settings = resumed_settings(location, settings, SETTINGS_FILE, overridden=overridden)
     else:
         save_settings(location, settings, SETTINGS_FILE)
-    cpu, gpu = settings["cpu"], settings["gpu"]
 
-    started_ray = not ray.is_initialized()
-    if started_ray:
-        ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
-                 logging_level="ERROR", log_to_driver=False)
+    started_ray = start_ray(address, num_cpus)
     try:
-        shared = {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
-                  "dataset_args": dataset_args, "reference": reference, "git_commit": git_commit(),
-                  "cpu": cpu, "gpu": gpu}
-        trainable = tune.with_resources(tune.with_parameters(train_trial, shared=shared), {"cpu": cpu, "gpu": gpu})
+        trainable = make_trainable(shared_args(loaded, inputs), settings)
         printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"])
         if restoring:
             tuner = tune.Tuner.restore(experiment, trainable=trainable, resume_unfinished=True, resume_errored=True,
@@ -140,7 +137,7 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
                 param_space=param_space,
                 tune_config=tune.TuneConfig(
                     max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
-                    trial_name_creator=_trial_name, trial_dirname_creator=_trial_name),
+                    trial_name_creator=trial_name, trial_dirname_creator=trial_name),
                 run_config=tune.RunConfig(
                     name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer], **storage,
                     failure_config=tune.FailureConfig(max_failures=settings["retries"]),
@@ -151,10 +148,6 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
         if started_ray:
             ray.shutdown()
     return SweepOutcome(loaded.results_dir, len(loaded.trials), trial_counts(loaded.results_dir))
-
-
-def _trial_name(trial) -> str:
-    return trial.config["trial"]["id"]
 
 
 def trial_counts(results_dir: Path | str) -> dict:

@@ -38,7 +38,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,16 +258,14 @@ def check_search_dir(loaded: LoadedSuite, spec: dict, *, restart: bool) -> bool:
 
 def prepare_search_dir(loaded: LoadedSuite, spec: dict, *, restart: bool) -> bool:
     """Create (or check) the results folder of a search.  Returns True when resuming."""
+    from bench.store.location import Location
     from bench.suite.load import dump_suite
-    from bench.sweep.runner import GRID_FILE, TUNE_DIR
-    from bench.sweep.trainable import LOGS_DIR
+    from bench.sweep.runner import remove_sweep_state
 
     resuming = check_search_dir(loaded, spec, restart=restart)
     results = loaded.results_dir
     if restart and results.exists():
-        for name in (GRID_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SEARCH_DIR, TUNE_SEARCH_DIR):
-            target = results / name
-            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        remove_sweep_state(Location.of(results))
     spec_path = results / SEARCH_DIR / SPEC_FILE
     spec_path.parent.mkdir(parents=True, exist_ok=True)
     spec_path.write_text(json.dumps(spec, indent=1))
@@ -321,9 +318,9 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
                cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
     """Run (or resume) the suite's hyperparameter search; returns a :class:`SweepOutcome`.
     The Optuna journal needs a file-system path (local or shared), not an object-store URI."""
-    os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "2")
-    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
-    os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
+    from bench.sweep.launch import tune_environment
+
+    tune_environment()
     import ray
 
     from bench.suite.grid import evaluation_config
