@@ -92,7 +92,7 @@ def test_errors_name_the_included_file_that_sets_the_field(write_suite, good):
         (lambda m: m.update(dataset={"name": "cifar"}), "dataset.name", ["unknown dataset 'cifar'", "cifar10"]),
         (lambda m: m.update(dataset={"name": "cifar10", "path": "/nonexistent/cifar"}), "dataset.path", ["does not exist", "cifar-10-batches-py"]),
         (lambda m: m.update(architectures={"catalogue": "missing.jsonl"}), "architectures", ["missing.jsonl", "does not exist"]),
-        (lambda m: m.update(dataset={"name": "ring8", "path": "data"}), "dataset.path", ["'ring8' is embedded", "takes no path"]),
+        (lambda m: m.update(dataset={"name": "ring8", "path": "data"}), "dataset", ["'ring8' is embedded", "takes no `path:`", "image-folder"]),
         (lambda m: m["evaluation"].update(metrics=["fid"]), "evaluation.metrics[0]", ["'fid' not available for points data", "modes, hq_fraction"]),
         (lambda m: m.update(dataset={"name": "digits", "resolution": 8}, evaluation={"every": 5, "metrics": ["fid", "ms_ssim"]}),
          "evaluation.metrics[1]", ["8×8 pixels are too small", "'ms_ssim' needs ≥ 16", "dataset.resolution is 8"]),

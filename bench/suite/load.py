@@ -182,8 +182,6 @@ def dataset_path_problem(name: str, given: str, target: Path) -> str | None:
     from bench.data.images import CIFAR10_HELP, IMAGE_SUFFIXES
 
     hint = " " + CIFAR10_HELP if name == "cifar10" else ""
-    if name not in ("image-folder", "cifar10"):
-        return f"dataset {name!r} is embedded and takes no path (only image-folder and cifar10 read one); remove it"
     if not target.exists():
         return f"{given!r} does not exist (looked in {target}).{hint}"
     if not target.is_dir():

@@ -62,6 +62,9 @@ class DatasetCfg(Section):
         entry = DATASETS.get(self.name)
         if entry.needs_path and not self.path:
             raise ValueError(f"dataset {self.name!r} needs `path:` ({entry.description})")
+        if not entry.needs_path and self.path is not None:
+            readers = ", ".join(n for n in DATASETS.names() if DATASETS.get(n).needs_path)
+            raise ValueError(f"dataset {self.name!r} is embedded and takes no `path:` (only {readers} read one)")
         if entry.kind == "points" and self.resolution is not None:
             raise ValueError(f"dataset {self.name!r} is 2-D points: `resolution` does not apply")
         if self.download and self.name != "cifar10":
