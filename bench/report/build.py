@@ -12,7 +12,7 @@ from bench.report import plots
 from bench.report.budget import budget_curves
 from bench.report.columns import config_axes, config_keys, higher_is_better, is_search, metric_columns
 from bench.report.html import FigureEntry
-from bench.report.ranks import arch_rank_table, architecture_ranks, block_scores, complete_blocks, rank_matrix
+from bench.report.ranks import architecture_ranks, block_scores, complete_blocks, rank_matrix
 from bench.report.render import write_outputs
 from bench.report.significance import TestResult, conover_holm, critical_difference, nemenyi, omnibus_test
 from bench.report.tables import default_thresholds, leaderboard, metric_table
@@ -191,7 +191,7 @@ def _figures(out_dir, rows, finished, metric, board, scores, per_arch, pvalues, 
         add("critical_difference", plots.cd_diagram(ranks, pvalues.loc[ranks.index, ranks.index], cd, alpha),
             "Critical-difference diagram", "Mean ranks over architectures (the blocks of the Friedman test; "
             "seeds averaged first); methods joined by a bar are not significantly different (Nemenyi).")
-    add("rank_heatmap", plots.rank_heatmap(arch_rank_table(scores), order), "Rank per architecture",
+    add("rank_heatmap", plots.rank_heatmap(architecture_ranks(scores), order), "Rank per architecture",
         "Rank of each method on each architecture, averaged over seeds (1 = best).")
     labelled = rows[rows["trial_id"].isin(finished.index)].copy()
     labelled["method"] = labelled["trial_id"].map(finished["method"])

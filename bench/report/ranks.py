@@ -59,10 +59,12 @@ def complete_blocks(scores: pd.DataFrame) -> pd.DataFrame:
     return scores.dropna(axis=0, how="any")
 
 
-def architecture_ranks(complete: pd.DataFrame) -> pd.DataFrame:
-    """Architecture × method matrix: each method's mean rank over the complete blocks (seeds) of
-    that architecture (lower is better).  The blocks of the Friedman test and of the wins."""
-    return rank_matrix(complete).groupby(level="arch_id").mean()
+def architecture_ranks(scores: pd.DataFrame) -> pd.DataFrame:
+    """Architecture × method matrix: each method's mean rank over the blocks (seeds) of that
+    architecture (lower is better).  On the complete blocks: the blocks of the Friedman test and
+    of the wins; on all blocks (the report's heatmap) a block with a missing method ranks the
+    others out of fewer."""
+    return rank_matrix(scores).groupby(level="arch_id").mean()
 
 
 def rank_summary(scores: pd.DataFrame) -> pd.DataFrame:
@@ -86,9 +88,3 @@ def rank_summary(scores: pd.DataFrame) -> pd.DataFrame:
             "win_rate": is_win.sum() / n if n else np.nan,
         }
     )
-
-
-def arch_rank_table(scores: pd.DataFrame) -> pd.DataFrame:
-    """Mean rank of each method on each architecture (averaged over seeds; all blocks, so a
-    block with a missing method ranks the others out of fewer)."""
-    return rank_matrix(scores).groupby(level="arch_id").mean()
