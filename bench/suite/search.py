@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from bench.suite.bounds import at_most
+
 # What a search may set: parameter → (kind, where in the trial config, valid bounds (lo, hi, hi inclusive)).
 PARAMS: dict[str, tuple[str, tuple[str, ...], tuple[float, float, bool]]] = {
     "lr": ("float", ("optimizer.lr_g", "optimizer.lr_d"), (0.0, math.inf, False)),
@@ -32,7 +34,7 @@ DEFAULT_TPE_BATCH = 4
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _number(value: Any) -> Any:
@@ -131,7 +133,7 @@ class ObjectiveCfg(_Section):
 
 class SearchCfg(_Section):
     sampler: Literal["random", "tpe", "qmc"] = "random"
-    budget: int = Field(..., ge=1, description="sampled settings per grid cell")
+    budget: Annotated[int, at_most("search.budget")] = Field(..., ge=1, description="sampled settings per grid cell")
     seed: int = 0
     batch: Optional[int] = Field(None, ge=1, description="TPE: settings asked per round (default 4); random and QMC ask the whole budget at once")
     objective: ObjectiveCfg = ObjectiveCfg()
