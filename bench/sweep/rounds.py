@@ -29,10 +29,10 @@ class RoundRunner:
         self.started_ray = start_ray(address, num_cpus)
         self.shared = shared_args(loaded, inputs)
 
-    def trainable(self, settings: dict):
+    def trainable(self, settings: dict, origin: str | None = None):
         from bench.sweep.launch import make_trainable
 
-        return make_trainable(self.shared, settings)
+        return make_trainable(self.shared, settings, origin)
 
     def run(self, name: str, points: list, *, done: int) -> None:
         """Train ``points`` (bench.sweep.search.Point) in a new Tune experiment ``name`` (restored
@@ -83,5 +83,6 @@ class RoundRunner:
         settings = resumed_settings(self._settings_location(), self.settings, f"{name}.settings.json",
                                     overridden=self.overridden)
         experiment = str(self.loaded.results_dir / TUNE_SEARCH_DIR / name)
-        tune.Tuner.restore(experiment, trainable=self.trainable(settings), resume_unfinished=True,
+        origin = self._settings_location().path(f"{name}.settings.json")
+        tune.Tuner.restore(experiment, trainable=self.trainable(settings, origin), resume_unfinished=True,
                            resume_errored=True).fit()
