@@ -52,6 +52,11 @@ def _sample(args) -> int:
     from bench.arch.sampler import sample_specs
     from bench.arch.space import SPACES
 
+    from bench.outputs import file_problem
+
+    problem = file_problem(args.out)
+    if problem:
+        raise ValueError(f"--out: {problem}")
     space = SPACES.get(args.space)
     shape = _data_shape(space.data_shape, args.resolution, args.channels)
     specs = sample_specs(space, args.n, args.seed, shape)

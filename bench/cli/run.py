@@ -49,6 +49,14 @@ def run(args) -> int:
     loaded = load_or_exit(args.suite, args.results)
     if loaded is None:
         return EXIT_INVALID
+    from bench.outputs import folder_problem
+
+    problem = folder_problem(loaded.results_dir)
+    if problem:
+        where = "--results" if args.results is not None else (
+            f"{args.suite}: results" if loaded.suite.results else f"the default results folder results/{loaded.suite.name}")
+        print(f"error: {where}: {problem}", file=sys.stderr)
+        return EXIT_INVALID
     from bench.suite import SuiteError
     from bench.sweep.launch import Infeasible
     from bench.sweep.runner import SweepConflict, run_sweep

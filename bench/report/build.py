@@ -81,6 +81,7 @@ def build_report(
         results_dir = Path(location.root)
     else:
         results_dir = Path(results_dir)  # as given, so messages show the user's relative path
+    check_arguments(out_dir, results_dir, alpha, thresholds)
     out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
     rng = np.random.default_rng(seed)
     rows = load_results(location)
@@ -138,6 +139,22 @@ def build_report(
                             len(complete), len(per_arch), test, cd, thresholds, board, display, notes)
     summary.files = write_outputs(summary, extra, figs)
     return summary
+
+
+def check_arguments(out_dir, results_dir, alpha: float, thresholds: list[float] | None) -> None:
+    """``ValueError`` naming the option, before anything is read or written: ``alpha`` outside
+    (0, 1), a non-finite threshold, an output folder that cannot be written (bench.outputs)."""
+    from bench.outputs import folder_problem
+
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise ValueError(f"--alpha (alpha) must be between 0 and 1, exclusive; got {alpha!r}")
+    bad = [t for t in thresholds or [] if not np.isfinite(t)]
+    if bad:
+        raise ValueError(f"--thresholds must be finite numbers; got {', '.join(map(str, bad))}")
+    target = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
+    problem = folder_problem(target)
+    if problem:
+        raise ValueError(f"{'--out' if out_dir is not None else 'report folder (DIR/report)'}: {problem}")
 
 
 def _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search, thresholds,
