@@ -30,10 +30,9 @@ def folder_problem(target: str | os.PathLike) -> str | None:
             return None
         text = text[len("file://"):]
     path = Path(text).expanduser().absolute()
-    problem = _path_problem(path)
-    if problem is None and _exists(path) and not path.is_dir():
-        problem = f"{path} is a file, not a folder"
-    return problem
+    if _exists(path) and not path.is_dir():
+        return f"{path} is a file, not a folder"
+    return _path_problem(path)
 
 
 def file_problem(target: str | os.PathLike) -> str | None:
@@ -60,7 +59,7 @@ def _path_problem(path: Path) -> str | None:
         return f"the path has {len(os.fsencode(str(path)))} bytes; the file system allows {PATH_MAX - 1}"
     if os.statvfs(existing).f_flag & os.ST_RDONLY:
         return f"{existing} is on a read-only file system"
-    if not os.access(existing, os.W_OK | os.X_OK):
+    if not os.access(existing, os.W_OK | (os.X_OK if existing.is_dir() else 0)):
         return f"{existing} is not writable"
     return None
 
