@@ -36,10 +36,13 @@ def folder_problem(target: str | os.PathLike) -> str | None:
 
 
 def file_problem(target: str | os.PathLike) -> str | None:
-    """Why the local file ``target`` cannot be written (created or replaced), or None."""
+    """Why the local file ``target`` cannot be written (created or replaced), or None; a character
+    device such as ``/dev/null`` is accepted."""
     path = Path(target).expanduser().absolute()
     if _exists(path) and path.is_dir():
         return f"{path} is a folder; give a file name (e.g. {path / 'catalogue.jsonl'})"
+    if _exists(path) and path.is_char_device():  # /dev/null, /dev/stdout: a stream, written in place
+        return None
     return _path_problem(path)
 
 
@@ -47,7 +50,7 @@ def _path_problem(path: Path) -> str | None:
     real = os.path.realpath(path)
     for folder in SYSTEM_FOLDERS:
         if real == folder or real.startswith(folder + "/"):
-            return f"{path} is under the system folder {folder}, where results cannot be kept"
+            return f"{path} is under the system folder {folder}, where bench writes nothing"
     existing = _nearest_existing(path)
     if not existing.is_dir() and existing != path:
         return f"{existing} is a file, so {path} cannot be created under it"
