@@ -58,14 +58,20 @@ def test_max_concurrent_below_1_is_refused(suite, capsys, value):
 
 
 @pytest.mark.slow
-def test_infeasible_trial_resources_exit_2_before_writing(suite, tmp_path, capsys):
+def test_infeasible_trial_resources_exit_2_before_writing(suite, write_suite, tmp_path, capsys):
     import ray
+    import yaml
 
+    search = write_suite({**yaml.safe_load(suite.read_text()),
+                          "search": {"budget": 2, "space": {"lr": {"low": 1e-4, "high": 1e-3, "log": True}}}},
+                         "search.yaml")
     ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
     try:
-        for flag, value, missing in (("--cpus-per-trial", "64", "64 CPU"), ("--gpus-per-trial", "0.3", "no GPU")):
-            results = tmp_path / flag.strip("-")
-            code = main(["run", str(suite), "--results", str(results), "--cache", str(tmp_path / "cache"), flag, value])
+        for path, flag, value, missing in ((suite, "--cpus-per-trial", "64", "64 CPU"),
+                                           (suite, "--gpus-per-trial", "0.3", "no GPU"),
+                                           (search, "--cpus-per-trial", "2", "2 CPU")):
+            results = tmp_path / f"{path.stem}{flag}"
+            code = main(["run", str(path), "--results", str(results), "--cache", str(tmp_path / "cache"), flag, value])
             assert code == 2 and missing in capsys.readouterr().err
             assert not results.exists()
     finally:

@@ -51,20 +51,28 @@ def shared_args(loaded: LoadedSuite, inputs: SweepInputs) -> dict:
             "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit()}
 
 
+def check_resources(settings: dict, origin: str | None = None) -> None:
+    """Raise :class:`Infeasible` when no node of the connected Ray cluster could give one trial the
+    CPUs/GPUs of ``settings`` (bench.sweep.feasible)."""
+    import ray
+
+    from bench.sweep.feasible import resource_problem
+
+    problem = resource_problem(settings, ray.cluster_resources(), origin)
+    if problem:
+        raise Infeasible(problem)
+
+
 def make_trainable(shared: dict, settings: dict, origin: str | None = None):
     """The Tune trainable: :func:`bench.sweep.trainable.train_trial` with the shared inputs and
     the per-trial CPUs/GPUs of ``settings`` (bench.sweep.settings).  Raises :class:`Infeasible`
     when the connected Ray cluster cannot give one trial that much (``origin``: the saved settings
     file, when the settings come from there)."""
-    import ray
     from ray import tune
 
-    from bench.sweep.feasible import resource_problem
     from bench.sweep.trainable import train_trial
 
-    problem = resource_problem(settings, ray.cluster_resources(), origin)
-    if problem:
-        raise Infeasible(problem)
+    check_resources(settings, origin)
 
     cpu, gpu = settings["cpu"], settings["gpu"]
     return tune.with_resources(tune.with_parameters(train_trial, shared={**shared, "cpu": cpu, "gpu": gpu}),

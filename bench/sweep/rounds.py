@@ -18,7 +18,7 @@ class RoundRunner:
 
     def __init__(self, loaded: LoadedSuite, inputs: SweepInputs, address, max_concurrent, num_cpus, total: int,
                  cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
-        from bench.sweep.launch import shared_args, start_ray
+        from bench.sweep.launch import Infeasible, check_resources, shared_args, start_ray
         from bench.sweep.settings import run_settings
 
         self.loaded, self.total = loaded, total
@@ -27,6 +27,14 @@ class RoundRunner:
         self.overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
         self.eval_cfg = inputs.eval_cfg
         self.started_ray = start_ray(address, num_cpus)
+        try:  # before the search writes anything (bench.sweep.search.run_search)
+            check_resources(self.settings)
+        except Infeasible:
+            if self.started_ray:
+                import ray
+
+                ray.shutdown()
+            raise
         self.shared = shared_args(loaded, inputs)
 
     def trainable(self, settings: dict, origin: str | None = None):
