@@ -19,6 +19,7 @@ import torch
 
 from bench.perf import cost
 from bench.perf.flops import step_limit_figures
+from bench.perf.fused import fused_figures
 from bench.perf.evaluation import evaluations_per_trial, frechet_timing, measure_evaluation
 from bench.perf.gpu import measure_gpu
 from bench.perf.machine import machine_info
@@ -110,6 +111,7 @@ def run_figures(*, quick: bool = False, device: str = "cpu", suite: str | None =
     fig.update(threads_figures(workload, device, _setting("survey_steps", quick)))
     fig.update(step_limit_figures(workload, device, steps=_setting("survey_steps", quick),
                                   repeats=_setting("flops_repeats", quick), most=_setting("flops_configs", quick)))
+    fig.update(fused_figures(workload, device, steps=_setting("survey_steps", quick), repeats=_setting("flops_repeats", quick)))
     fig.update(measure_evaluation(workload, device=device, repeats=_setting("eval_repeats", quick)))
     frechet_timing(64)  # warm-up of LAPACK
     fig.update(frechet_timing(_setting("frechet_dim", quick)))
