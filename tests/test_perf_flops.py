@@ -32,3 +32,19 @@ def test_gradient_penalty_steps_are_counted_with_their_double_backward():
 
 def test_matmul_throughput_is_a_rate():
     assert 1e6 < matmul_flops("cpu", n=128, repeats=2) < 1e15
+
+
+def test_compile_figures_measure_time_speedup_and_drift():
+    """The measurement logic of ``bench perf --compile`` on a backend that compiles in seconds
+    (aot_eager: AOTAutograd's traced graphs run eagerly); the CLI default is inductor."""
+    from types import SimpleNamespace
+
+    from bench.perf.compiled import compile_figures
+
+    trial = SimpleNamespace(config=config(steps=2))
+    workload = SimpleNamespace(trials=[trial], dataset=SimpleNamespace(x=IMAGES))
+    fig = compile_figures(workload, "cpu", steps=2, repeats=1, backend="aot_eager")
+    assert fig["compile_backend"] == "aot_eager" and fig["compile_speedup"] > 0
+    assert fig["compile_rel_difference"] < 1e-4  # same updates, at most reordered float sums
+    penalised = SimpleNamespace(trials=[SimpleNamespace(config=config(regularizer="r1", weight=1.0))], dataset=workload.dataset)
+    assert compile_figures(penalised, "cpu", steps=1, repeats=1)["compile_speedup"].startswith("not measured")

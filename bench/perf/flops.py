@@ -12,8 +12,16 @@
     flops_fraction   = achieved_flops / matmul_flops
 
 Best-of-repeats (timeit's rule) for both, so machine load moves numerator and denominator alike.
-The fraction says how far a GAN step of this size is from dense-matmul speed: tiny convolutions
-and per-op dispatch, not arithmetic, bound it on the CPU, and more so on a GPU.
+The fraction says how far a GAN step of this size is from dense-matmul speed.  What bounds it is
+measured by :func:`step_profile` (``torch.profiler`` over the bare loop of the first trial):
+
+    flop_ops_time_share     = time in the FLOP-counted ops (convolutions and matmuls, forward and
+                              backward, their callees included) / the step's time
+    flop_ops_flops_fraction = FLOPs / time in those ops / matmul_flops   (how fast the
+                              convolutions themselves run, against a large matmul)
+
+so the gap splits into time outside the counted ops (element-wise layers, normalization,
+resampling, the optimizer, autograd and dispatch) and the low speed of small convolutions.
 """
 
 from __future__ import annotations
@@ -96,7 +104,8 @@ def step_limit_figures(workload, device: str, *, steps: int, repeats: int, most:
         per_step.append(flops)
         achieved.append(flops / seconds)
     fractions = [a / peak for a in achieved]
-    return {
+    profiled = step_profile(configs[0], workload.dataset.x, device, steps=steps, peak=peak) if device == "cpu" else {}
+    return {**profiled,
         "flops_per_step_mean": statistics.mean(per_step),
         "achieved_flops_mean": statistics.mean(achieved),
         "matmul_flops": peak,
@@ -105,6 +114,31 @@ def step_limit_figures(workload, device: str, *, steps: int, repeats: int, most:
         "flops_fraction_min": min(fractions),
         "flops_fraction_max": max(fractions),
         "flops_configs": len(configs),
+    }
+
+
+FLOP_OPS = ("aten::convolution", "aten::convolution_backward", "aten::addmm", "aten::mm", "aten::bmm", "aten::baddbmm")
+
+
+def step_profile(config: dict, data: torch.Tensor, device: str, *, steps: int, peak: float) -> dict:
+    """``flop_ops_time_share``, ``flop_ops_flops_fraction`` and the step's top ops by self time
+    (see the module docstring), from ``torch.profiler`` over ``steps`` bare-loop rounds."""
+    from torch.profiler import ProfilerActivity, profile
+
+    from bench.perf.overhead import bare_loop
+
+    bare_loop(config, data, device, 2)
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        bare_loop(config, data, device, steps)
+    events = prof.key_averages()
+    total = sum(e.self_cpu_time_total for e in events)
+    in_flop_ops = sum(e.cpu_time_total for e in events if e.key in FLOP_OPS)
+    top = sorted(events, key=lambda e: -e.self_cpu_time_total)[:6]
+    flops = flops_per_step(config, data, device) * steps
+    return {
+        "flop_ops_time_share": min(1.0, in_flop_ops / total),
+        "flop_ops_flops_fraction": flops / (in_flop_ops * 1e-6) / peak,
+        "profile_top_ops": ", ".join(f"{e.key} {e.self_cpu_time_total / total:.0%}" for e in top),
     }
 
 
