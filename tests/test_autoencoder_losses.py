@@ -131,3 +131,15 @@ def test_began_trainer_row_and_checkpoint_round_trip_is_bit_identical(tmp_path):
             assert torch.equal(va, vb), (name, k)
     strip = lambda rows: [{k: v for k, v in r.items() if k != "wall_s"} for r in rows]  # noqa: E731
     assert strip(full.history) == strip(resumed.history)
+
+
+def test_archs_show_lists_the_autoencoder_head(capsys):
+    from bench.cli.main import main
+    from tests.conftest import REPO
+
+    catalogue = str(REPO / "archs" / "bogonet150.jsonl")
+    arch_id = next(iter(ArchSpec.from_dict(r) for r in [__import__("json").loads(open(catalogue).readline())])).id
+    assert main(["archs", "show", catalogue, arch_id, "--loss", "began"]) == 0
+    out = capsys.readouterr().out
+    assert "(auto-encoder D)" in out and "D encoder:" in out and "D decoder" in out
+    assert "Linear 64→" in out.split("D decoder")[1]  # the decoder starts from BEGAN's 64-dim code
