@@ -143,3 +143,13 @@ def test_archs_show_lists_the_autoencoder_head(capsys):
     out = capsys.readouterr().out
     assert "(auto-encoder D)" in out and "D encoder:" in out and "D decoder" in out
     assert "Linear 64→" in out.split("D decoder")[1]  # the decoder starts from BEGAN's 64-dim code
+
+
+def test_stability_summary_uses_m_global_where_rows_carry_it():
+    from bench.metrics.stability import stability_summary
+
+    rows = [{"step": s, "fid": f, "m_global": m} for s, f, m in ((1, 50.0, 0.4), (2, 40.0, 0.3), (3, 30.0, 0.1))]
+    summary = stability_summary(rows)
+    assert summary["m_global_first"] == 0.4 and summary["m_global_final"] == 0.1
+    assert summary["m_global_drop"] == pytest.approx(0.75) and summary["m_global_count"] == 3
+    assert "m_global_drop" not in stability_summary([{k: v for k, v in r.items() if k != "m_global"} for r in rows])
