@@ -14,7 +14,6 @@ samples against the cached digits reference).  BEGAN uses the paper's λ_k = 0.0
 from __future__ import annotations
 
 import pytest
-import torch
 
 from bench.arch import SPACES, sample_specs
 from bench.metrics.evaluate import evaluate
