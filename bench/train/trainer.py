@@ -6,7 +6,10 @@ on every k-th D step (lazy regularization, Karras et al. 2020 scale λ by k), fo
 regularizer's ``after_d_step`` hook (weight clipping).  Losses are accumulated on the device and
 read only at logging time (every ``log_every`` steps), where divergence — a non-finite loss or
 ``|loss| > divergence_threshold`` — stops the trial with status ``diverged``.  Evaluation every
-``evaluation.every`` steps and at the end hands a generator to ``evaluate_fn``.
+``evaluation.every`` steps and at the end hands a generator to ``evaluate_fn``.  A loss with its
+own state (BEGAN's k_t, ``Loss.state``) gets ``state.inputs()`` in both loss calls, an
+``after_d_step`` hook after each D update, its ``row()`` columns in every result row, and its
+``state_dict()`` in the checkpoint, so a resumed trial continues bit-identically.
 """
 
 from __future__ import annotations
