@@ -16,7 +16,7 @@ A penalty is computed once over the k·B stacked samples; penalties supported ar
 are a mean over samples of a per-sample term (so k·mean over k·B = Σ_i mean_i) and whose random
 draws are per sample (gp's interpolation factors): see :data:`FUSABLE_REGULARIZERS`.  Refused,
 with the reason: spectral normalization (its power iteration writes with ``out=``, which vmap
-cannot batch), auto-encoder losses with a state (BEGAN's k_t, EBGAN), DRAGAN (its perturbation scale is the std of the whole batch, which would mix
+cannot batch), auto-encoder losses (EBGAN; BEGAN also keeps k_t across steps), DRAGAN (its perturbation scale is the std of the whole batch, which would mix
 members) and consistency regularization (one augmentation draw per batch).  Members may differ
 only in their seed in this prototype.
 """
@@ -91,7 +91,7 @@ def check_fusable(configs: list[dict]) -> None:
     loss = LOSSES.get(configs[0]["loss"]["name"])
     if loss.d_output == "autoencoder" or loss.state is not None:
         raise ValueError(f"loss {configs[0]['loss']['name']!r} cannot be fused in this prototype: its D is an auto-encoder "
-                         "(a structured output) and it keeps state across steps (one per member would be needed)")
+                         "(a structured output, not one tensor per sample) or it keeps state across steps")
     name = configs[0]["regularizer"]["name"]
     if name in _REFUSED_REGULARIZERS:
         raise ValueError(f"regularizer {name!r} cannot be fused: {_REFUSED_REGULARIZERS[name]}")
