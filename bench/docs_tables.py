@@ -73,13 +73,16 @@ def parameters(fns: Iterable[Callable | None], names: tuple[str, ...]) -> str:
     return ", ".join(parts) or "—"
 
 
+D_OUTPUTS = {"logit": "logit (B,)", "embedding": "embedding (B, k)", "autoencoder": "auto-encoder (reconstruction)"}
+
+
 def loss_table() -> str:
     """Losses: name (aliases), formula, paper, D's output, parameters."""
     from bench.losses import LOSSES
 
     rows = []
     for name, loss in LOSSES.items():
-        output = "logit (B,)" if loss.d_output == "logit" else "embedding (B, k)"
+        output = D_OUTPUTS.get(loss.d_output, loss.d_output)
         if loss.g_needs_real:
             output += "; G step needs D(x)"
         rows.append([named(LOSSES, name), code(loss.formula), cell(loss.paper), output,
