@@ -64,6 +64,11 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return list(self._entries)
 
+    def aliases(self, name: str) -> tuple[str, ...]:
+        """The other names ``name``'s entry answers to, in registration order."""
+        canonical = self.canonical(name)
+        return tuple(alias for alias, target in self._aliases.items() if target == canonical)
+
     def __contains__(self, name: object) -> bool:
         return name in self._entries or name in self._aliases
 

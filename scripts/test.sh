@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them. pytest's exit 5 ("no tests collected") is a failure.
+# Install what the tests need and run them, both tiers (the fast tier alone: python -m pytest -m "not slow").
+# pytest's exit 5 ("no tests collected") is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh test

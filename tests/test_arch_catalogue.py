@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bench.arch import SPACES, arch_columns, read_catalogue, resolve_architectures, sample_specs, write_catalogue
-from bench.cli import archs as archs_cli
+from bench.cli.main import main as bench_main
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "archs" / "bogonet150.jsonl"
@@ -26,7 +26,7 @@ def resolver(base: Path):
 
 def test_committed_catalogue_is_byte_identical_to_a_fresh_sample(tmp_path):
     out = tmp_path / "b.jsonl"
-    assert archs_cli.main(["sample", "--n", "150", "--seed", "0", "--out", str(out)]) == 0
+    assert bench_main(["archs", "sample", "--n", "150", "--seed", "0", "--out", str(out)]) == 0
     assert out.read_bytes() == CATALOGUE.read_bytes()
     records = [json.loads(line) for line in CATALOGUE.read_text().splitlines()]
     assert [r["index"] for r in records] == list(range(150))
@@ -118,14 +118,14 @@ def test_suites_name_resolvable_architectures(suite, count, shape):
 
 
 def test_cli_show_lists_and_details(capsys):
-    assert archs_cli.main(["show", str(CATALOGUE)]) == 0
+    assert bench_main(["archs", "show", str(CATALOGUE)]) == 0
     listing = capsys.readouterr().out.splitlines()
     assert len(listing) == 151 and listing[-1] == "150 architectures"
     spec = read_catalogue(CATALOGUE)[3]
-    assert archs_cli.main(["show", str(CATALOGUE), spec.id, "--resolution", "64", "--channels", "1"]) == 0
+    assert bench_main(["archs", "show", str(CATALOGUE), spec.id, "--resolution", "64", "--channels", "1"]) == 0
     detail = capsys.readouterr().out
     assert spec.id in detail and "data=(1, 64, 64)" in detail and "→ (1, 64, 64)" in detail
-    assert archs_cli.main(["show", str(CATALOGUE), "conv-nope"]) == 2
+    assert bench_main(["archs", "show", str(CATALOGUE), "conv-nope"]) == 2
     assert "no architecture 'conv-nope'" in capsys.readouterr().err
-    assert archs_cli.main(["sample", "--n", "2", "--seed", "0", "--space", "nope", "--out", "/dev/null"]) == 2
+    assert bench_main(["archs", "sample", "--n", "2", "--seed", "0", "--space", "nope", "--out", "/dev/null"]) == 2
     assert "unknown architecture space 'nope'" in capsys.readouterr().err

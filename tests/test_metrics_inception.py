@@ -65,6 +65,7 @@ def test_tf_bilinear_matches_the_tf1_formula():
     np.testing.assert_allclose(out, expected, atol=1e-9)
 
 
+@pytest.mark.slow  # Inception-v3 forwards at 299×299 on the CPU (~50 s of CPU with the first TorchScript run)
 def test_features_shape_determinism_and_separation(extractor, images):
     feats, probs = extractor(images)
     assert probs is None and feats.shape == (6, 2048) and feats.dtype == torch.float32
@@ -80,6 +81,7 @@ def test_features_shape_determinism_and_separation(extractor, images):
     assert 0 < same < 0.5 * far
 
 
+@pytest.mark.slow  # Inception-v3 forwards at 299×299
 def test_clean_fid_file_route_gives_the_same_features(extractor, images, tmp_path, monkeypatch):
     """A clean-fid-format file (a module with ``.layers``: here the same network re-saved) given by
     BENCH_INCEPTION is detected as clean-fid; with the same resize it yields the same features."""

@@ -22,8 +22,12 @@ def _features(seed, n=600, d=32, shift=0.0, scale=1.0):
     return (np.random.default_rng(seed).normal(size=(n, d)) @ mix) * scale + shift
 
 
+SLOW = pytest.mark.slow  # 512-d references: ~9 s of CPU each (scipy's sqrtm in clean-fid and pytorch-fid)
+
+
 @pytest.mark.parametrize("n,d,shift,scale", [(600, 32, 0.0, 1.0), (600, 32, 0.3, 1.5), (600, 64, 1.0, 0.5),
-                                               (200, 512, 0.0, 1.0), (200, 512, 0.3, 1.5)])
+                                               pytest.param(200, 512, 0.0, 1.0, marks=SLOW),
+                                               pytest.param(200, 512, 0.3, 1.5, marks=SLOW)])
 def test_frechet_matches_cleanfid_and_pytorch_fid(n, d, shift, scale):
     """Also with fewer samples than dimensions (200 × 512: both covariances singular, rank 199)."""
     mu1, s1 = feature_stats(_features(0, n=n, d=d))

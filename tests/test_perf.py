@@ -46,6 +46,7 @@ def quick_run(tmp_path_factory):
     return stdout, json.loads(out.read_text())
 
 
+@pytest.mark.slow
 def test_quick_perf_prints_and_writes_every_figure(quick_run):
     stdout, fig = quick_run
     lines = dict(line.split(": ", 1) for line in stdout.splitlines() if ": " in line and not line.startswith("bench:"))
@@ -95,7 +96,7 @@ def test_cost_parts_steps_packing_and_samples():
 
 
 def test_default_study_is_the_shipped_bogonet150_suite():
-    """The README's study cost is computed for what `suites/bogonet150.yaml` actually runs."""
+    """The study cost in docs/performance.md is computed for what `suites/bogonet150.yaml` actually runs."""
     from bench.suite import load_suite
     from bench.suite.grid import evaluation_config
 

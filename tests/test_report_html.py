@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 import numpy as np
+import pytest
 from matplotlib import image
 
 from bench.report import build_report
@@ -27,6 +28,7 @@ def chromium() -> str:
     raise AssertionError("Chromium is required for this test: apt-get update && apt-get install -y chromium")
 
 
+@pytest.mark.slow  # headless Chromium
 def test_report_html_renders_in_chromium(tmp_path):
     write_suite(tmp_path / "suite", {"ns+none": 0.0, "wgan+gp": -10.0, "hinge+none": -4.0}, n_arch=3, seeds=(0, 1))
     summary = build_report(tmp_path / "suite", tmp_path / "report", n_boot=200)

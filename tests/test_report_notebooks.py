@@ -13,6 +13,8 @@ from nbclient import NotebookClient
 
 from tests.report_synth import write_suite
 
+pytestmark = pytest.mark.slow  # a notebook kernel
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -10,6 +10,7 @@ latents; a sample is high quality within 3σ of its nearest mode, a mode is cove
 nearest mode of at least one high-quality sample (bench.metrics ``modes``).
 """
 
+import pytest
 import torch
 
 from bench.data import load_dataset
@@ -34,6 +35,7 @@ def config(seed: int = 0, steps: int = STEPS) -> dict:
     }
 
 
+@pytest.mark.slow  # trains a GAN on ring8 (~15 s of CPU)
 def test_ns_r1_covers_ring8_modes():
     torch.set_num_threads(1)
     data = load_dataset({"name": "ring8"})

@@ -33,6 +33,7 @@ def assert_exit_2_names(proc, path, field, words):
         assert word in proc.stderr, (word, proc.stderr)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make, words", [
     (lambda d: d.mkdir(), ["holds no image", ".png"]),
     (lambda d: d.write_text("not a folder"), ["is a file"]),
@@ -45,6 +46,7 @@ def test_validate_and_run_reject_an_unusable_image_folder(image_suite, tmp_path,
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_data_that_fail_to_load_stop_run_before_it_writes(image_suite, tmp_path):
     """A file that passes `validate` (an image name) but is no image: run exits 2, writes nothing."""
     (tmp_path / "images").mkdir()
@@ -55,6 +57,7 @@ def test_data_that_fail_to_load_stop_run_before_it_writes(image_suite, tmp_path)
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_an_unusable_feature_extractor_stops_run_before_it_writes(image_suite, tmp_path):
     """One folder of images has no class labels, so the classifier extractor cannot be trained."""
     import numpy as np

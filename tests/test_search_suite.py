@@ -44,6 +44,10 @@ def test_search_suite_counts_cells_times_budget(write_suite, good):
     loaded = load_suite(write_suite(good))
     assert len(loaded.trials) == 4  # grid cells: 2 methods × 2 seeds
     assert loaded.planned_trials == 12
+
+
+@pytest.mark.slow
+def test_validate_prints_cells_times_budget(write_suite, good):
     proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "validate", str(write_suite(good))],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

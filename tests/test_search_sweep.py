@@ -21,6 +21,8 @@ from bench.store import load_results
 from bench.sweep.status import sweep_status
 from tests.test_sweep_kill import kill_all
 
+pytestmark = pytest.mark.slow  # bench run in a subprocess (Ray, Optuna)
+
 SUITE = {
     "name": "tiny-search",
     "version": 1,

@@ -1,5 +1,6 @@
-"""Every shipped suite validates and expands to the trial count the README states; every YAML
-example in the README validates (merged over a shipped suite when it shows one section)."""
+"""Every shipped suite validates and expands to the trial count the README and the docs state;
+every YAML example in the README and in docs/*.md validates (merged over a shipped suite when it
+shows one section)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from bench.suite import load_suite
 from bench.suite.load import SuiteLoader, read_yaml
 from tests.conftest import REPO
 
-README = (REPO / "README.md").read_text()
+DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+TEXTS = {path.relative_to(REPO).as_posix(): path.read_text() for path in DOCUMENTS}
 TRIALS = {"quickstart.yaml": 20, "mixtures.yaml": 72, "bogonet150.yaml": 2250,
           "lucic-search.yaml": 48, "lucic-search-narrow.yaml": 48, "lucic2018.yaml": 56, "lucic2018-narrow.yaml": 56}
 
@@ -28,14 +30,17 @@ def test_shipped_suite_validates_with_its_trial_count(name, trials, capsys):
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
     assert f"trials        {trials}\n" in out, out
-    row = next(line for line in README.splitlines() if line.startswith("| `suites/") and f"`suites/{name}`" in line)
-    assert row.split("|")[-2].strip().removesuffix(" each") == f"{trials:,}", row  # the README's table agrees
-EXAMPLES = re.findall(r"```yaml\n(.*?)```", README, re.S)
+    rows = [line for text in TEXTS.values() for line in text.splitlines()
+            if line.startswith("| `suites/") and f"`suites/{name}`" in line]
+    assert rows, f"no table lists suites/{name}"
+    for row in rows:  # every table that lists the suite agrees
+        assert row.split("|")[-2].strip().removesuffix(" each") == f"{trials:,}", row
+EXAMPLES = [(doc, i, text) for doc, body in TEXTS.items()
+            for i, text in enumerate(re.findall(r"```yaml\n(.*?)```", body, re.S))]
 
 
-@pytest.mark.parametrize("index", range(len(EXAMPLES)))
-def test_readme_yaml_examples_validate(index, tmp_path):
-    text = EXAMPLES[index]
+@pytest.mark.parametrize("doc, index, text", EXAMPLES, ids=[f"{doc}:{i}" for doc, i, _ in EXAMPLES])
+def test_documented_yaml_examples_validate(doc, index, text, tmp_path):
     example = yaml.load(text, Loader=SuiteLoader)
     if "name" not in example:  # one section: put it in a shipped suite
         base = "lucic-search.yaml" if "search" in example else "quickstart.yaml"
@@ -46,3 +51,8 @@ def test_readme_yaml_examples_validate(index, tmp_path):
     path = folder / "example.yaml"
     path.write_text(text)
     assert load_suite(path).planned_trials > 0
+
+
+def test_the_readmes_suite_is_the_shipped_quickstart():
+    shown = [yaml.safe_load(text) for doc, _, text in EXAMPLES if doc == "README.md"]
+    assert read_yaml(REPO / "suites" / "quickstart.yaml") in shown

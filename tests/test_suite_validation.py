@@ -130,6 +130,7 @@ def test_bad_suites_name_the_field(write_suite, good, mutate, field, words):
         assert word in message, (word, message)
 
 
+@pytest.mark.slow
 def test_cli_exits_2_names_file_and_writes_nothing(write_suite, good, tmp_path):
     mapping = copy.deepcopy(good)
     mapping["losses"] = ["ns", "hingee"]
@@ -141,6 +142,7 @@ def test_cli_exits_2_names_file_and_writes_nothing(write_suite, good, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_cli_validate_prints_the_trial_count(write_suite, good):
     proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "validate", str(write_suite(good))], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -172,6 +174,7 @@ resources: {{cpu: 1, gpu: 2}}
         path.write_text(path.read_text().replace(f"gpu: {gpu}}}", "gpu: 2}"))
 
 
+@pytest.mark.slow
 def test_cli_rejects_a_gpu_share_ray_cannot_schedule(write_suite, good):
     proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "run", str(write_suite(good)), "--gpus-per-trial", "1.5"],
                           capture_output=True, text=True)

@@ -8,8 +8,12 @@ import json
 import threading
 import time
 
+import pytest
+
 from bench.store import load_results
 from bench.suite import load_suite
+
+pytestmark = pytest.mark.slow  # a two-node Ray cluster
 
 SUITE = """
 name: clustered

@@ -12,6 +12,8 @@ import pytest
 
 from bench.store import load_results
 
+pytestmark = pytest.mark.slow  # bench run in a subprocess (Ray)
+
 
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory):

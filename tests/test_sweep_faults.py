@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from bench.store import load_results
 from bench.suite import load_suite
 
@@ -47,6 +49,7 @@ def test_unset_optional_training_keys_do_not_change_trial_ids(tmp_path):
     assert "fail_at" not in plain.trials[0].config["training"]
 
 
+@pytest.mark.slow
 def test_a_failing_trial_ends_as_error_after_retries_and_the_others_finish(tmp_path):
     suite = write_suite(tmp_path, ", fail_at: {step: 25, seeds: [1]}")
     out = tmp_path / "out"

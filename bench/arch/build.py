@@ -55,18 +55,23 @@ def _closed_form(spec: ArchSpec, data_shape: tuple, d_out_dim: int) -> tuple[int
     return closed_form_counts(spec.family, spec.knobs, spec.z_dim, tuple(data_shape), d_out_dim)
 
 
-def module_param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[int, int]:
-    """(G, D) trainable parameter counts of modules built on the meta device."""
+def meta_pair(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[nn.Module, nn.Module]:
+    """G and D of ``spec`` on the meta device: shapes and parameters, no memory, no initialization.
+
+    Spectral norm adds buffers (u, v), not parameters, and its power iteration is slow on the meta
+    device, so the networks are built without it (same parameters, same shapes).
+    """
     family = FAMILIES.get(spec.family)
-    # Spectral norm adds buffers (u, v), not parameters, and its power iteration is slow on the
-    # meta device: count the same network without it.
     knobs = {name: ("none" if value == "sn" else value) for name, value in spec.knobs.items()}
     spec = ArchSpec(spec.family, knobs, spec.z_dim, spec.prior)
     with torch.device("meta"):
-        generator = family.generator(spec, tuple(data_shape))
-        discriminator = family.discriminator(spec, tuple(data_shape), d_out_dim)
+        return family.generator(spec, tuple(data_shape)), family.discriminator(spec, tuple(data_shape), d_out_dim)
+
+
+def module_param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[int, int]:
+    """(G, D) trainable parameter counts of modules built on the meta device (:func:`meta_pair`)."""
     count = lambda module: sum(p.numel() for p in module.parameters() if p.requires_grad)  # noqa: E731
-    return count(generator), count(discriminator)
+    return tuple(count(module) for module in meta_pair(spec, data_shape, d_out_dim))
 
 
 def sample_latent(spec: ArchSpec, batch: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:

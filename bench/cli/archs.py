@@ -138,15 +138,3 @@ def run(args) -> int:
     except (ValueError, UnknownNameError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m bench.cli.archs ...``) with the same arguments."""
-    parser = argparse.ArgumentParser(prog="bench")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["archs", *(sys.argv[1:] if argv is None else argv)])
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -83,15 +83,3 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"Wrote {out / 'leaderboard.md'}, {out / 'leaderboard.csv'} and {out / 'report.html'} "
                   f"({len(summary.files)} files in {out}).", markup=False, highlight=False)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (``python -m bench.cli.report``) until the subcommand is wired into main."""
-    parser = argparse.ArgumentParser(prog="bench")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["report", *(sys.argv[1:] if argv is None else argv)])
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

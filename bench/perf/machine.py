@@ -8,7 +8,7 @@ from importlib import metadata
 
 import torch
 
-LIBRARIES = ("torch", "torchvision", "numpy", "scipy", "ray", "optuna", "pyarrow", "pandas", "bench")
+from bench.sweep.provenance import LIBRARIES  # one list: a benchmark reports what every result row records
 
 
 def cpu_model() -> str:

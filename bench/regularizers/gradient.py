@@ -78,19 +78,15 @@ def perturb_real(real: torch.Tensor, c: float, noise: str) -> torch.Tensor:
 
 
 def dragan_penalty(*, discriminator, real, fake, c: float = 0.5, noise: str = "uniform", k: float = 1.0):
-    """E[(‖∇D(x + δ)‖ − k)²] on perturbations of *real* data only (``fake`` is unused).
+    """E[(‖∇D(x + δ)‖ − k)²] on perturbations of *real* data only (``fake`` is unused); DRAGAN,
+    Kodali et al. 2017 (arXiv 1705.07215), the *local* constraint around the data.
 
-    Noise: the DRAGAN authors' notebook (kodalinaveen3/DRAGAN, ``get_perturbed_batch``) used
-    ``x + 0.5·std(x)·U[0, 1)`` — a one-quadrant (always positive) perturbation.  Asked about the
-    mismatch with the paper's δ ~ N(0, cI) (kodalinaveen3/DRAGAN issue #6; issue #5 on the needless
-    interpolation), the authors answered that the code is old and the updated paper has the clean,
-    symmetric version of the penalty.
-    bench uses a *centred* perturbation: with the default ``noise="uniform"`` and ``c=0.5``,
-    δ = 0.5·σ·U[−1, 1) = σ·(U[0, 1) − ½), exactly compare_gan's ``dragan_penalty``
-    (google/compare_gan, ``compare_gan/gans/penalty_lib.py``: ``x + std * (random_uniform − 0.5)``,
-    penalty ``(slopes − 1)²`` at the noisy points, no interpolation).  ``noise="normal"`` gives the
-    paper's Gaussian form with standard deviation c·σ.  Unlike compare_gan, bench does not clip
-    x + δ to the data range (2-D points are unbounded).
+    ``real`` is (B, …) and δ has its shape (:func:`perturb_real`): centred, as in the paper, with
+    σ the batch's std; ``noise="normal"`` is the paper's Gaussian form δ ~ c·σ·N(0, 1), and the
+    default ``noise="uniform"``, ``c=0.5`` gives δ = σ·(U[0, 1) − ½), compare_gan's
+    ``dragan_penalty`` (``compare_gan/gans/penalty_lib.py``; (‖∇‖ − 1)² at the noisy points, no
+    interpolation).  The one-sided ``x + 0.5·σ·U[0, 1)`` of the authors' first code is not
+    offered.  x + δ is not clipped to the data range (2-D points are unbounded).
     """
     perturbed = perturb_real(real, c, noise)
     return ((gradient_norm(discriminator, perturbed) - k) ** 2).mean()

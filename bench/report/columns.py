@@ -56,11 +56,6 @@ def is_ranked(metric: str) -> bool:
     return METRICS.get(metric).ranked
 
 
-def arch_columns(rows: pd.DataFrame) -> list[str]:
-    """``arch_<knob>`` property columns (``arch_id`` excluded), in column order."""
-    return [c for c in rows.columns if c.startswith("arch_") and c != "arch_id"]
-
-
 def method_labels(rows: pd.DataFrame) -> pd.Series:
     """The loss × regularizer label: the ``method`` column, else ``loss+regularizer``."""
     if "method" in rows.columns and rows["method"].notna().all():

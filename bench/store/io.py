@@ -11,7 +11,6 @@ dot- and underscore-prefixed files and unify the schemas of all files.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -44,12 +43,6 @@ def table_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     return sink.getvalue().to_pybytes()
-
-
-def atomic_write_table(table: pa.Table, path: str | os.PathLike) -> None:
-    """Write one Parquet file atomically (a local path; see :class:`Location` for other storage)."""
-    path = Path(path)
-    Location.of(path.parent).write_bytes(table_bytes(table), path.name)
 
 
 def write_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str, rows: list[dict]) -> str:
