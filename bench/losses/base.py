@@ -37,6 +37,17 @@ def keyword_params(fn: Callable, exclude: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+def keyword_defaults(fn: Callable, exclude: tuple[str, ...]) -> dict:
+    """``{name: default}`` of ``fn``'s keyword parameters other than ``exclude`` (``None`` when
+    the parameter has no default); plain data for ``bench list`` and the docs."""
+    out = {}
+    for name, p in inspect.signature(fn).parameters.items():
+        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and name not in exclude:
+            default = None if p.default is p.empty else p.default
+            out[name] = default if isinstance(default, (int, float, str, bool, type(None))) else repr(default)
+    return out
+
+
 @dataclass(frozen=True)
 class Loss:
     discriminator: LossFn
@@ -54,6 +65,10 @@ class Loss:
     def param_names(self) -> tuple[str, ...]:
         """The parameter names a suite may set for this loss (read from the D function's signature)."""
         return keyword_params(self.discriminator, DATA_ARGS)
+
+    def describe(self) -> dict:
+        return {"formula": self.formula, "paper": self.paper, "d_output": self.d_output,
+                "g_needs_real": self.g_needs_real, "params": keyword_defaults(self.discriminator, DATA_ARGS)}
 
 
 LOSSES: Registry[Loss] = Registry("loss")

@@ -94,7 +94,7 @@ def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
                         "arch": spec.to_dict(),
                         "loss": loss,
                         "regularizer": regularizer,
-                        "optimizer": optimizer.model_dump(),
+                        "optimizer": optimizer.config(),
                         "training": training,
                         "evaluation": evaluation,
                         "seed": seed,

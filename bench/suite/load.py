@@ -146,7 +146,7 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     """Checks that need more than one section, or the file system."""
     problems: list[tuple[str, str]] = []
     dataset = suite.dataset
-    if dataset.path is not None and not (dataset.name == "cifar10" and dataset.download):
+    if dataset.path is not None and not dataset.download:
         problem = dataset_path_problem(dataset.name, dataset.path, suite_input_path(path, "dataset.path", dataset.path))
         if problem:
             problems.append(("dataset.path", problem))
@@ -178,19 +178,18 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
 
 
 def dataset_path_problem(name: str, given: str, target: Path) -> str | None:
-    """Why the data folder ``target`` (``given`` in the suite) cannot be read, or None."""
-    from bench.data.images import CIFAR10_HELP, IMAGE_SUFFIXES
+    """Why the data folder ``target`` (``given`` in the suite) cannot be read, or None (the
+    dataset entry's ``path_problem`` says what its folder must hold)."""
+    from bench.data import DATASETS
 
-    hint = " " + CIFAR10_HELP if name == "cifar10" else ""
+    entry = DATASETS.get(name)
+    hint = " " + entry.help if entry.help else ""
     if not target.exists():
         return f"{given!r} does not exist (looked in {target}).{hint}"
     if not target.is_dir():
         return f"{given!r} is a file, not a folder ({target}).{hint}"
-    if name == "image-folder" and not any(p.suffix.lower() in IMAGE_SUFFIXES for p in target.rglob("*")):
-        return f"{given!r} holds no image ({', '.join(sorted(IMAGE_SUFFIXES))}) under {target}"
-    if name == "cifar10" and not (target / "cifar-10-batches-py").is_dir():
-        return f"{given!r} holds no cifar-10-batches-py/ folder ({target}).{hint}"
-    return None
+    problem = entry.path_problem(target) if entry.path_problem is not None else None
+    return f"{given!r} {problem}" + (f".{hint}" if hint else "") if problem else None
 
 
 def search_problems(suite: Suite) -> list[tuple[str, str]]:

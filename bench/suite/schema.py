@@ -67,12 +67,11 @@ class DatasetCfg(Section):
             raise ValueError(f"dataset {self.name!r} is embedded and takes no `path:` (only {readers} read one)")
         if entry.kind == "points" and self.resolution is not None:
             raise ValueError(f"dataset {self.name!r} is 2-D points: `resolution` does not apply")
-        if self.download and self.name != "cifar10":
-            raise ValueError("`download` applies to cifar10 only")
-        if self.channels is not None and self.name != "image-folder":
-            raise ValueError("`channels` applies to image-folder only")
-        if self.size is not None and entry.kind != "points":
-            raise ValueError("`size` applies to the 2-D mixtures only")
+        for option in ("download", "channels", "train", "size"):
+            if getattr(self, option) not in (None, False) and option not in entry.options():
+                takers = [n for n in DATASETS.names() if option in DATASETS.get(n).options()]
+                raise ValueError(f"`{option}` applies to {', '.join(takers) or 'no dataset'} only "
+                                 f"(dataset {self.name!r} takes {', '.join(entry.options()) or 'no options'})")
         return self
 
     @property
@@ -81,7 +80,7 @@ class DatasetCfg(Section):
 
     def loader_args(self) -> dict:
         entry = DATASETS.get(self.name)
-        args = self.model_dump(exclude_none=True, exclude={"download"} if self.name != "cifar10" else set())
+        args = self.model_dump(exclude_none=True, exclude=set() if "download" in entry.options() else {"download"})
         if entry.kind == "image" and "resolution" not in args:
             args["resolution"] = entry.default_resolution
         return args
@@ -169,27 +168,56 @@ class MethodCfg(Section):
         return self
 
 
-class OptimizerCfg(Section):
-    """Adam (``beta1``, ``beta2``; defaults 0.5, 0.999) or RMSprop (``beta2`` is its smoothing
-    constant α, default 0.99 as torch and the WGAN reference code; it has no ``beta1``)."""
+OPTIMIZER_COMMON = ("name", "lr_g", "lr_d", "n_disc", "n_gen")
 
-    name: Literal["adam", "rmsprop"] = "adam"
+
+class OptimizerCfg(Section):
+    """An optimizer of :data:`bench.train.optim.OPTIMIZERS` with its own parameters by their
+    names beside the common ones, or under ``params`` (Adam: ``beta1``, ``beta2``, defaults 0.5,
+    0.999; RMSprop: ``alpha``, default 0.99 as torch and the WGAN reference code — ``beta2`` is
+    read as its old spelling).  :meth:`config` stores them as the entry says, so the trial ids
+    of Adam and RMSprop suites are those from before the registry."""
+
+    name: str = "adam"
     lr_g: float = Field(2e-4, gt=0)
     lr_d: float = Field(2e-4, gt=0)
-    beta1: float = Field(0.5, ge=0, lt=1)
-    beta2: float = Field(0.999, ge=0, lt=1)
     n_disc: int = Field(1, ge=1)
     n_gen: int = Field(1, ge=1)
+    params: dict[str, Any] = Field(default_factory=dict, description="the optimizer's own parameters, defaults filled in")
 
     @model_validator(mode="before")
     @classmethod
-    def _rmsprop_defaults(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("name") == "rmsprop":
-            if "beta1" in data:
-                raise ValueError("RMSprop has no beta1 (momentum is not used); remove optimizer.beta1 "
-                                 "(beta2 is RMSprop's alpha)")
-            data = {**data, "beta2": data.get("beta2", 0.99)}
-        return data
+    def _own_parameters(cls, data: Any) -> Any:
+        from bench.train.optim import OPTIMIZERS
+
+        if not isinstance(data, dict) or not isinstance(data.get("name", "adam"), str):
+            return data
+        name = _registered(OPTIMIZERS, data.get("name", "adam"))
+        entry = OPTIMIZERS.get(name)
+        given = {**(data.get("params") or {}), **{k: v for k, v in data.items() if k not in (*OPTIMIZER_COMMON, "params")}}
+        hyper = {}
+        for key, value in given.items():
+            own = entry.aliases.get(key, key)
+            if own not in entry.params():
+                listing = ", ".join(entry.params()) or "none"
+                raise ValueError(f"optimizer {name!r} has no parameter {key!r}; valid parameters: {listing}")
+            if own.startswith(("beta", "alpha")):
+                _check_unit_interval(f"optimizer.{key}", value)
+            hyper[own] = value
+        return {**{k: data[k] for k in OPTIMIZER_COMMON if k in data}, "name": name,
+                "params": {**entry.params(), **hyper}}
+
+    def config(self) -> dict:
+        """The trial's optimizer config: common fields and the parameters where the entry stores them."""
+        from bench.train.optim import OPTIMIZERS
+
+        return {**{k: getattr(self, k) for k in OPTIMIZER_COMMON},
+                **OPTIMIZERS.get(self.name).config_fields(dict(self.params))}
+
+
+def _check_unit_interval(field: str, value: Any) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1:
+        raise ValueError(f"{field} must be a number in [0, 1); got {value!r}")
 
 
 class FailAtCfg(Section):
@@ -242,6 +270,7 @@ def gpu_share_problem(gpu: float) -> str | None:
     return None
 
 
+OPTIMIZER_COMMON = ("name", "lr_g", "lr_d", "n_disc", "n_gen")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 

@@ -149,14 +149,18 @@ class SearchCfg(_Section):
 
 def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
     """The parameters searched in one cell: ``weight`` only where the method's regularizer adds a
-    penalty (not ``none`` or ``clip``), ``beta1`` only for Adam."""
+    penalty (not ``none`` or ``clip``), ``beta1``/``beta2`` only for an optimizer that stores them
+    (Adam both, RMSprop its α in ``beta2``)."""
     from bench.regularizers import REGULARIZERS
+    from bench.train.optim import OPTIMIZERS
 
     params = search.space.params()
     if REGULARIZERS.get(cell_config["regularizer"]["name"]).penalty is None:  # none, clip
         params.pop("weight", None)
-    if cell_config["optimizer"]["name"] != "adam":
-        params.pop("beta1", None)
+    stored = OPTIMIZERS.get(cell_config["optimizer"]["name"]).stored_as.values()
+    for beta in ("beta1", "beta2"):
+        if beta not in stored:
+            params.pop(beta, None)
     return params
 
 
