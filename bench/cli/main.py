@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("run", "status", "validate", "report", "archs", "perf")
+SUBCOMMANDS = ("run", "status", "validate", "report", "archs", "perf", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:

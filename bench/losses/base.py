@@ -44,7 +44,10 @@ def keyword_defaults(fn: Callable, exclude: tuple[str, ...]) -> dict:
     for name, p in inspect.signature(fn).parameters.items():
         if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and name not in exclude:
             default = None if p.default is p.empty else p.default
-            out[name] = default if isinstance(default, (int, float, str, bool, type(None))) else repr(default)
+            plain = (int, float, str, bool, type(None))
+            if isinstance(default, tuple) and all(isinstance(v, plain) for v in default):
+                default = list(default)
+            out[name] = default if isinstance(default, (*plain, list)) else repr(default)
     return out
 
 

@@ -291,6 +291,8 @@ class Suite(Section):
     retries: int = Field(2, ge=0, description="retries of a trial that raises before it is recorded as error")
     results: Optional[str] = None
     search: Optional[SearchCfg] = Field(None, description="hyperparameter search per grid cell (bench.suite.search)")
+    plugins: list[str] = Field(default_factory=list, description="plugin files, folders or modules (bench.plugins); "
+                               "imported before the rest is validated")
 
     @field_validator("version", mode="before")
     @classmethod

@@ -45,6 +45,7 @@ def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: st
         "seed": int(config["seed"]),
         "steps": int(config["training"]["steps"]),
         "num_samples": int(config["evaluation"]["num_samples"]),
+        "plugins": canonical_json(config.get("plugins", {})),
         "config_json": canonical_json(config),
         "host": socket.gethostname(),
     }
