@@ -28,6 +28,8 @@ def run(args) -> int:
         methods = Counter(cell_method(suite.search, t.config) for t in loaded.trials)
     print(f"{args.suite}: suite {suite.name!r} version {suite.version} is valid")
     print(f"  dataset       {suite.dataset.name} ({suite.dataset.kind})")
+    if loaded.plugins:
+        print(f"  plugins       {', '.join(p.identity() + ' (' + str(p.path or p.name) + ')' for p in loaded.plugins)}")
     print(f"  architectures {len(loaded.architectures)}")
     print(f"  methods       {len(methods)}: {', '.join(methods)}")
     print(f"  optimizer settings {len(suite.optimizer)}, seeds {len(suite.seeds)}")
