@@ -105,6 +105,8 @@ def load_plugin(spec: str, base: Optional[Path] = None) -> Plugin:
     name = path.stem if path.is_file() else path.name
     if not name.isidentifier():
         raise PluginError(path, f"{name!r} is not a valid Python module name")
+    if name in sys.modules and name not in _LOADED:
+        raise PluginError(path, f"a module named {name!r} is already imported; rename the plugin")
     plugin = Plugin(spec, name, source_hash(path), str(path))
     file = path if path.is_file() else path / "__init__.py"
     return _import(plugin, lambda: _exec_file(name, file, is_package=path.is_dir()))

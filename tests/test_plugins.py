@@ -54,6 +54,7 @@ BROKEN = {
     "duplicate": ("dup.py", "from bench.losses import LOSSES, Loss\nLOSSES.add('ns', Loss(None, None, '', ''))\n",
                   "loss 'ns' is registered twice"),
     "missing": ("absent.py", None, "no such file"),
+    "shadowing": ("json.py", "x = 1\n", "a module named 'json' is already imported"),
 }
 
 
@@ -111,3 +112,43 @@ evaluation: {every: 2}
     assert main(["list", "datasets", "--plugin", str(tmp_path / "ring4_sgd.py")]) == 0
     listing = capsys.readouterr().out
     assert "ring4" in listing and "ring4_sgd" in listing and "size=2000" in listing
+
+
+def test_a_module_name_plugin_is_imported_by_name_and_identified_by_its_sources(tmp_path, monkeypatch):
+    from bench.losses import LOSSES
+    from bench.plugins import load_plugin, source_hash, worker_imports
+
+    package = tmp_path / "site" / "gan_extras_pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('__version__ = "0.3"\n')
+    (package / "losses.py").write_text(
+        "from bench.losses import LOSSES, Loss\n"
+        "LOSSES.add('soft_hinge', Loss(lambda *, d_real, d_fake: (1 - d_real).clamp(min=0).mean(),\n"
+        "                              lambda *, d_real, d_fake: -d_fake.mean(), 'L_D = E max(0, 1 - d_r)', 'test'))\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    plugin = load_plugin("gan_extras_pkg.losses")
+    assert plugin.name == "gan_extras_pkg.losses" and LOSSES.origin("soft_hinge") == "gan_extras_pkg.losses"
+    assert plugin.sha256 == source_hash(package / "losses.py")
+    assert load_plugin("gan_extras_pkg.losses") is plugin  # loading it again is a no-op
+    assert worker_imports([plugin]) == [{"name": plugin.name, "sha256": plugin.sha256, "import": "gan_extras_pkg.losses"}]
+
+
+def test_a_folder_plugin_is_a_package_staged_whole_for_the_workers(tmp_path):
+    from pathlib import Path
+
+    from bench.metrics import METRICS
+    from bench.plugins import load_plugin, stage_for_workers, worker_imports
+
+    folder = tmp_path / "my_metrics"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("from .count import register\nregister()\n")
+    (folder / "count.py").write_text(
+        "from bench.metrics import METRICS, Metric\n"
+        "def register():\n"
+        "    METRICS.add('n_points', Metric(lambda ctx: float(len(ctx.points)), None, 'points', 'count', 'test'))\n")
+    plugin = load_plugin("my_metrics", tmp_path)
+    assert METRICS.origin("n_points") == "my_metrics" and plugin.path == str(folder)
+    staged = Path(stage_for_workers([plugin]))
+    (item,) = worker_imports([plugin])
+    assert item["import"] == f"{staged.name}.my_metrics"
+    assert sorted(p.name for p in (staged / "my_metrics").iterdir()) == ["__init__.py", "count.py"]
