@@ -16,8 +16,9 @@ trial's config columns), and on the checkpoint schedule a verified checkpoint
 manifest).  Sample generation and metrics at evaluations are excluded here — they are
 ``eval_seconds`` — and so is handing the checkpoint to Ray Tune (``trial_overhead_seconds``).
 
-The bare loop is Adam with the penalty at every D step and no EMA; :func:`bare_loop` refuses a
-config that differs (the comparison would not be like with like).
+The bare loop builds the trial's optimizer from the registry (bench.train.optim) and applies
+the penalty at every D step with no EMA; :func:`bare_loop` refuses a config with lazy
+regularization or EMA (the comparison would not be like with like).
 """
 
 from __future__ import annotations
