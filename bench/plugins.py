@@ -170,7 +170,9 @@ def load_plugins(specs: list[str], base: Optional[Path] = None) -> list[Plugin]:
     plugins: dict[str, Plugin] = {}
     for spec in specs:
         plugin = load_plugin(str(spec), base)
-        plugins.setdefault(plugin.name, plugin)
+        first = plugins.setdefault(plugin.name, plugin)
+        if first.path != plugin.path:
+            raise PluginError(plugin.path or plugin.name, f"another plugin is also named {plugin.name!r} ({first.path})")
     return list(plugins.values())
 
 
