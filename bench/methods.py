@@ -55,12 +55,20 @@ def pair_problem(loss_name: str, reg_name: str) -> Optional[str]:
     returns a k-dim embedding.  The penalties are defined on a scalar D(x); for MMD-GAN the
     meaningful gradient constraint is on the kernel witness function, which depends on the loss's
     kernel and batch (Bińkowski et al. 2018) — and penalties never see the loss.
-    ``clip`` (what Li et al. 2017 used), ``cr`` and ``none`` work with every loss.
+    ``clip`` (what Li et al. 2017 used), ``cr`` and ``none`` work with every such loss.  The
+    auto-encoder losses (BEGAN, EBGAN) take ``none`` or ``clip`` only: their D returns a
+    reconstruction, on which neither a gradient penalty on one logit nor ``cr`` is defined.
     """
     loss_key, reg_key = LOSSES.canonical(loss_name), REGULARIZERS.canonical(reg_name)
     loss, reg = LOSSES.get(loss_key), REGULARIZERS.get(reg_key)
     if loss.d_output not in reg.d_outputs:
         fits = [n for n, r in REGULARIZERS.items() if loss.d_output in r.d_outputs]
+        if loss.d_output == "autoencoder":
+            return (
+                f"regularizer {reg_key!r} is defined for a D that returns {' or '.join(reg.d_outputs)} per sample, "
+                f"but loss {loss_key!r} makes D an auto-encoder (its output is a reconstruction, not a logit); "
+                f"use one of {', '.join(fits)} with {loss_key!r} (or spectral normalization of D, d_norm: sn)"
+            )
         return (
             f"regularizer {reg_key!r} is a gradient penalty on a scalar D output, but loss {loss_key!r} "
             f"makes D return an {loss.d_output} (B, k); use one of {', '.join(fits)} with {loss_key!r} "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bench.arch import SPACES, param_counts, sample_specs
@@ -75,8 +77,10 @@ def test_narrowing_replaces_choices_and_validates():
 def test_exhausted_space_is_a_clear_error():
     tiny = SPACES.get("bogonet-small").narrow({k: [v[0]] for k, v in SPACES.get("bogonet-small").knobs.items()})
     assert len(sample_specs(tiny, 1, seed=0)) == 1
-    with pytest.raises(ValueError, match=r"could draw only 1 of 2 distinct architectures"):
-        sample_specs(tiny, 2, seed=0)
+    with pytest.raises(ValueError, match=r"n = 2 distinct architectures asked, but the space has only 1 knob"):
+        sample_specs(tiny, 2, seed=0)  # refused up front, without drawing
+    with pytest.raises(ValueError, match=r"could draw only 0 of 1 distinct architectures"):
+        sample_specs(dataclasses.replace(tiny, max_params=1), 1, seed=0)  # none fits the parameter budget
 
 
 def test_sn_is_a_discriminator_normalization_choice():

@@ -162,7 +162,7 @@ def test_mmd_needs_embeddings():
 
 # --- registry contract ---------------------------------------------------------------------------
 def test_registry_has_the_issue_names():
-    assert LOSSES.names() == ["mm", "ns", "wgan", "ls", "hinge", "rsgan", "ragan", "mmd", "mmd_repulsive"]
+    assert LOSSES.names() == ["mm", "ns", "wgan", "ls", "hinge", "rsgan", "ragan", "mmd", "mmd_repulsive", "began", "ebgan"]
 
 
 @pytest.mark.parametrize("name", LOSSES.names())
@@ -171,7 +171,7 @@ def test_d_and_g_functions_take_the_same_params(name):
 
     loss: Loss = LOSSES.get(name)
     assert keyword_params(loss.discriminator, DATA_ARGS) == keyword_params(loss.generator, DATA_ARGS)
-    assert loss.formula and loss.paper and loss.d_output in ("logit", "embedding")
+    assert loss.formula and loss.paper and loss.d_output in ("logit", "embedding", "autoencoder")
     assert loss.discriminator.__doc__ and loss.generator.__doc__
 
 

@@ -22,7 +22,7 @@ from bench.train import Trainer
 torch.set_num_threads(1)
 
 LOSS_PARAMS = {"ns": {"label_smoothing": 0.1}, "mmd_repulsive": {"bounded": True, "embedding_dim": 4},
-               "mmd": {"embedding_dim": 4}}
+               "mmd": {"embedding_dim": 4}, "began": {"embedding_dim": 4}, "ebgan": {"embedding_dim": 4}}
 REG_PARAMS = {"dragan": {"c": 0.5}, "clip": {"c": 0.05}, "cr": {"shift": 1}}
 ARCHS = {
     "conv": (ArchSpec("conv", {"g_filters": 8, "d_filters": 8}, z_dim=8), (1, 8, 8)),
@@ -86,7 +86,11 @@ def test_spectral_norm_discriminator_with_every_regularizer(reg_name):
 
 def test_pair_problem_rejects_exactly_gradient_penalties_with_embeddings():
     rejected = {(lo, r) for lo in LOSSES.names() for r in REGULARIZERS.names() if pair_problem(lo, r)}
-    assert rejected == {(lo, r) for lo in ("mmd", "mmd_repulsive") for r in ("gp", "gp_one_sided", "dragan", "r1", "r2")}
+    penalties = ("gp", "gp_one_sided", "dragan", "r1", "r2")
+    assert rejected == ({(lo, r) for lo in ("mmd", "mmd_repulsive") for r in penalties}
+                        | {(lo, r) for lo in ("began", "ebgan") for r in penalties + ("cr",)})
+    message = pair_problem("began", "gp")
+    assert "auto-encoder" in message and "'began'" in message and "none, clip" in message
     message = pair_problem("mmd_rep", "wgan_gp")  # aliases resolve
     assert "gradient penalty" in message and "'mmd_repulsive'" in message and "clip" in message
     with pytest.raises(UnknownNameError, match="valid"):

@@ -23,6 +23,8 @@ POSITIVE = [
     "eval_metric_fid_seconds", "eval_metric_kid_seconds", "frechet_eigh_seconds", "frechet_sqrtm_seconds",
     "trial_overhead_seconds", "ray_init_seconds", "sweep_trial_seconds_estimated", "sweep_trials_per_hour_estimated",
     "study_cpu_hours", "study_trials", "cpu_cores", "threads_speedup_all_cores",
+    "flops_per_step_mean", "achieved_flops_mean", "matmul_flops", "flops_fraction",
+    "fused_steps_per_s_k1", "fused_steps_per_s_k8", "fused_gain_k8", "fused_vs_separate_k1", "fused_vs_separate_k8",
 ]
 GPU = ["gpu_steps_per_s_alone", "gpu_steps_per_s_packed_k4", "gpu_packing_gain_k4", "gpu_speedup_bf16",
        "gpu_speedup_channels_last", "gpu_speedup_cudnn_benchmark", "gpu_rel_error_bf16"]
@@ -59,6 +61,8 @@ def test_quick_perf_prints_and_writes_every_figure(quick_run):
     assert fig["overhead_ratio_min"] <= fig["overhead_ratio_max"]
     parts = fig["eval_generation_seconds"] + fig["eval_features_seconds"] + fig["eval_distance_seconds"]
     assert math.isclose(parts, fig["eval_seconds"], rel_tol=1e-9)
+    assert fig["fused_gain_k1"] == 1.0
+    assert fig["flops_fraction_min"] <= fig["flops_fraction"] <= fig["flops_fraction_max"]
     assert fig["frechet_rel_difference"] < 1e-8  # eigendecomposition FID = sqrtm FID
 
 

@@ -15,7 +15,7 @@ from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()
 TRIALS = {"quickstart.yaml": 20, "mixtures.yaml": 72, "bogonet150.yaml": 2250,
-          "lucic-search.yaml": 48, "lucic-search-narrow.yaml": 48}
+          "lucic-search.yaml": 48, "lucic-search-narrow.yaml": 48, "lucic2018.yaml": 56, "lucic2018-narrow.yaml": 56}
 
 
 def test_every_shipped_suite_is_listed_here():

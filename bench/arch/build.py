@@ -5,35 +5,54 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from bench.arch.autoencoder import autoencoder_counts, build_autoencoder
 from bench.arch.counting import closed_form_counts
 from bench.arch.family import FAMILIES, validate_spec
 from bench.arch.spec import ArchSpec
 
 
-def build_pair(spec: ArchSpec, data_shape: tuple, d_out_dim: int, seed: int) -> tuple[nn.Module, nn.Module]:
+def build_pair(spec: ArchSpec, data_shape: tuple, d_out_dim: int, seed: int,
+               d_output: str = "logit") -> tuple[nn.Module, nn.Module]:
     """G and D for ``spec`` on data of ``data_shape`` ((C, H, W) images or (2,) points).
 
     G maps z (B, z_dim) to (B, *data_shape) (tanh for images, linear for points); D maps data to
-    (B,) when ``d_out_dim == 1`` else (B, d_out_dim).  The same (spec, data_shape, seed) always
-    gives the same initial weights: torch's CPU generator is seeded inside a forked RNG state.
+    (B,) when ``d_out_dim == 1`` else (B, d_out_dim).  With ``d_output="autoencoder"`` (a loss's
+    declared D output) D is the auto-encoder head of :mod:`bench.arch.autoencoder` with a
+    ``d_out_dim``-dim code.  The same (spec, data_shape, seed) always gives the same initial
+    weights: torch's CPU generator is seeded inside a forked RNG state (G is built first, so its
+    weights do not depend on D's head).
     """
     validate_spec(spec)
     family = FAMILIES.get(spec.family)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         generator = family.generator(spec, tuple(data_shape))
-        discriminator = family.discriminator(spec, tuple(data_shape), d_out_dim)
+        discriminator = _discriminator(family, spec, tuple(data_shape), d_out_dim, d_output)
     return generator, discriminator
 
 
-def param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[int, int]:
+def _discriminator(family, spec: ArchSpec, data_shape: tuple, d_out_dim: int, d_output: str) -> nn.Module:
+    if d_output == "autoencoder":
+        return build_autoencoder(family, spec, data_shape, d_out_dim)
+    return family.discriminator(spec, data_shape, d_out_dim)
+
+
+def param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1, d_output: str = "logit") -> tuple[int, int]:
     """(trainable parameters of G, of D) at ``data_shape``: closed-form for ``conv`` and ``mlp``
     (``bench.arch.counting``, microseconds, so the sampler can budget thousands of candidates),
-    otherwise counted on modules built on the meta device (no memory, no initialization)."""
+    otherwise counted on modules built on the meta device (no memory, no initialization).
+    ``d_output="autoencoder"``: D is the auto-encoder head (encoder + decoder, see
+    :func:`bench.arch.autoencoder.autoencoder_counts`) with a ``d_out_dim``-dim code."""
     validate_spec(spec)
-    if spec.family in ("conv", "mlp"):
-        return closed_form_counts(spec.family, spec.knobs, spec.z_dim, tuple(data_shape), d_out_dim)
-    return module_param_counts(spec, data_shape, d_out_dim)
+    counter = _closed_form if spec.family in ("conv", "mlp") else module_param_counts
+    g_params, d_params = counter(spec, tuple(data_shape), d_out_dim)
+    if d_output == "autoencoder":
+        d_params = autoencoder_counts(counter, spec, tuple(data_shape), d_out_dim)
+    return g_params, d_params
+
+
+def _closed_form(spec: ArchSpec, data_shape: tuple, d_out_dim: int) -> tuple[int, int]:
+    return closed_form_counts(spec.family, spec.knobs, spec.z_dim, tuple(data_shape), d_out_dim)
 
 
 def module_param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[int, int]:

@@ -132,14 +132,16 @@ def resolve_architectures(section: Mapping, resolve_path: Callable[[str], Path],
     return specs
 
 
-def arch_columns(spec: ArchSpec, data_shape: tuple | None = None, d_out_dim: int = 1) -> dict:
+def arch_columns(spec: ArchSpec, data_shape: tuple | None = None, d_out_dim: int = 1,
+                 d_output: str = "logit") -> dict:
     """Flat scalar columns for result rows: ``arch_id``, ``arch_family``, ``arch_z_dim``,
     ``arch_prior``, ``arch_<knob>`` for every knob (defaults filled in) and, given the data shape,
-    ``arch_g_params``/``arch_d_params`` (and ``arch_g_depth``/``arch_d_depth`` for conv)."""
+    ``arch_g_params``/``arch_d_params`` (and ``arch_g_depth``/``arch_d_depth`` for conv); D's count is
+    that of the head the loss declares (``d_output``: logit, embedding or the auto-encoder)."""
     columns = {"arch_id": spec.id, "arch_family": spec.family, "arch_z_dim": spec.z_dim, "arch_prior": spec.prior}
     columns.update({f"arch_{name}": value for name, value in sorted(full_knobs(spec).items())})
     if data_shape is not None:
-        columns["arch_g_params"], columns["arch_d_params"] = param_counts(spec, tuple(data_shape), d_out_dim)
+        columns["arch_g_params"], columns["arch_d_params"] = param_counts(spec, tuple(data_shape), d_out_dim, d_output)
         if FAMILIES.get(spec.family).data_kind == "image":
             columns["arch_g_depth"], columns["arch_d_depth"] = conv_depths(spec, tuple(data_shape))
     return columns

@@ -50,20 +50,24 @@ def sample_specs(space: Space, n: int, seed: int, data_shape: tuple | None = Non
     space (within its budget) cannot supply ``n`` distinct architectures."""
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer; got {n!r}")
+    if n > space.size():
+        raise ValueError(f"n = {n:,} distinct architectures asked, but the space has only {space.size():,} knob "
+                         f"combinations: lower n or widen the space's knobs")
     shape = tuple(data_shape) if data_shape is not None else tuple(space.data_shape)
     check_data_shape(space.family, shape)
     rng = random.Random(seed)
     specs: list[ArchSpec] = []
-    seen: set[str] = set()
+    seen: set[tuple] = set()  # drawn values in the space's knob order: equal exactly when the specs are
     rejected_budget = 0
     for _ in range(MAX_DRAWS_PER_SPEC * n):
         spec = draw(space, rng)
-        if spec.id in seen:
+        key = (*spec.knobs.values(), spec.z_dim, spec.prior)
+        if key in seen:
             continue
+        seen.add(key)
         if not within_budget(space, spec, shape):
             rejected_budget += 1
             continue
-        seen.add(spec.id)
         specs.append(spec)
         if len(specs) == n:
             return specs

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
+from bench.arch.autoencoder import decoder_spec
 from bench.arch.blocks import ResidualBlock, ResidualDown, ResidualUp
 from bench.arch.build import param_counts
 from bench.arch.family import FAMILIES, full_knobs
@@ -29,9 +30,10 @@ def _millions(count: int) -> str:
     return f"{count / 1e3:.1f}k" if count >= 1e3 else str(count)
 
 
-def one_line(spec: ArchSpec, data_shape: tuple) -> str:
-    """``id  G 1.23M  D 0.45M  z=128 normal  g_filters=64 …`` for a catalogue listing."""
-    g, d = param_counts(spec, data_shape)
+def one_line(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1, d_output: str = "logit") -> str:
+    """``id  G 1.23M  D 0.45M  z=128 normal  g_filters=64 …`` for a catalogue listing (D with the
+    head ``d_output`` of ``d_out_dim`` outputs: a logit by default)."""
+    g, d = param_counts(spec, data_shape, d_out_dim, d_output)
     knobs = full_knobs(spec)
     keys = SHORT_KNOBS.get(spec.family, tuple(sorted(knobs)))
     text = " ".join(f"{key}={knobs[key]}" for key in keys if key in knobs)
@@ -68,28 +70,42 @@ def _trace(steps: list[tuple[str, nn.Module]], x: torch.Tensor) -> list[str]:
     return lines
 
 
-def layer_plan(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> str:
-    """The spec's header, knobs, parameter counts and both networks layer by layer with shapes."""
+def _generator_steps(spec: ArchSpec, generator: nn.Module, data_shape: tuple) -> list:
+    if spec.family == "conv":
+        steps = [(describe_module(generator.project), generator.project),
+                 ("reshape", lambda h: h.view(h.shape[0], *generator.start))]
+        return steps + [(describe_module(m), m) for m in generator.body]
+    steps = [(describe_module(m), m) for m in generator.net]
+    return steps + [("reshape", lambda h: h.view(h.shape[0], *data_shape)),
+                    (describe_module(generator.squash), generator.squash)]
+
+
+def _discriminator_steps(spec: ArchSpec, discriminator: nn.Module) -> list:
+    if spec.family == "conv":
+        steps = [(describe_module(m), m) for m in discriminator.body]
+        return steps + [("flatten", lambda h: h.flatten(1)), (describe_module(discriminator.head), discriminator.head)]
+    return [("flatten", lambda h: h.flatten(1))] + [(describe_module(m), m) for m in discriminator.net]
+
+
+def layer_plan(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1, d_output: str = "logit") -> str:
+    """The spec's header, knobs, parameter counts and both networks layer by layer with shapes;
+    with ``d_output="autoencoder"`` D is listed as its encoder (D's trunk to a ``d_out_dim``-dim
+    code) and its decoder (G's architecture from the code)."""
     family = FAMILIES.get(spec.family)
-    g_params, d_params = param_counts(spec, data_shape, d_out_dim)
+    g_params, d_params = param_counts(spec, data_shape, d_out_dim, d_output)
     lines = [f"{spec.id}  family={spec.family}  z_dim={spec.z_dim}  prior={spec.prior}  data={tuple(data_shape)}",
-             f"  parameters: G {g_params:,}  D {d_params:,}",
+             f"  parameters: G {g_params:,}  D {d_params:,}" + ("  (auto-encoder D)" if d_output == "autoencoder" else ""),
              "  knobs: " + ", ".join(f"{k}={v}" for k, v in sorted(full_knobs(spec).items()))]
     with torch.device("meta"), torch.no_grad():
         generator = family.generator(spec, tuple(data_shape)).eval()
         discriminator = family.discriminator(spec, tuple(data_shape), d_out_dim).eval()
-        z = torch.empty(2, spec.z_dim)
-        if spec.family == "conv":
-            g_steps = [(describe_module(generator.project), generator.project),
-                       ("reshape", lambda h: h.view(h.shape[0], *generator.start))]
-            g_steps += [(describe_module(m), m) for m in generator.body]
-            d_steps = [(describe_module(m), m) for m in discriminator.body]
-            d_steps += [("flatten", lambda h: h.flatten(1)), (describe_module(discriminator.head), discriminator.head)]
-        else:
-            g_steps = [(describe_module(m), m) for m in generator.net]
-            g_steps += [("reshape", lambda h: h.view(h.shape[0], *data_shape)),
-                        (describe_module(generator.squash), generator.squash)]
-            d_steps = [("flatten", lambda h: h.flatten(1))] + [(describe_module(m), m) for m in discriminator.net]
-        lines += ["  G:"] + _trace(g_steps, z)
-        lines += ["  D:"] + _trace(d_steps, torch.empty(2, *data_shape))
+        lines += ["  G:"] + _trace(_generator_steps(spec, generator, data_shape), torch.empty(2, spec.z_dim))
+        x = torch.empty(2, *data_shape)
+        if d_output != "autoencoder":
+            return "\n".join(lines + ["  D:"] + _trace(_discriminator_steps(spec, discriminator), x))
+        decoder_arch = decoder_spec(spec, d_out_dim)
+        decoder = family.generator(decoder_arch, tuple(data_shape)).eval()
+        lines += ["  D encoder:"] + _trace(_discriminator_steps(spec, discriminator), x)
+        lines += ["  D decoder (G's architecture from the code):"]
+        lines += _trace(_generator_steps(decoder_arch, decoder, data_shape), torch.empty(2, d_out_dim))
     return "\n".join(lines)

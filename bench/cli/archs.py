@@ -1,12 +1,13 @@
 """``bench archs``: sample, freeze and inspect architecture catalogues.
 
     bench archs sample --n 150 --seed 0 [--space bogonet] [--resolution 32] [--channels 3] --out FILE
-    bench archs show FILE [ID] [--resolution R] [--channels C]
+    bench archs show FILE [ID] [--resolution R] [--channels C] [--loss NAME]
     bench archs spaces [NAME]
 
 ``sample`` writes N distinct specs as JSON lines; the same arguments always give a byte-identical
 file.  ``show`` lists a catalogue (one line per architecture with parameter counts) or, given an
-id, prints that architecture layer by layer.  ``spaces`` lists the declared spaces and knobs.
+id, prints that architecture layer by layer; ``--loss`` counts and prints D with the head that
+loss declares (one logit, an embedding, or the auto-encoder of BEGAN/EBGAN).  ``spaces`` lists the declared spaces and knobs.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     show.add_argument("id", nargs="?", default=None, help="architecture id to print in detail")
     show.add_argument("--resolution", type=int, default=None, help="image side (default: the catalogue's)")
     show.add_argument("--channels", type=int, default=None, help="image channels (default: the catalogue's)")
+    show.add_argument("--loss", default=None,
+                      help="count and print D with the head this loss declares (e.g. began: the auto-encoder)")
 
     spaces = commands.add_parser("spaces", help="list the declared architecture spaces and their knobs")
     spaces.add_argument("name", nargs="?", default=None, help="one space to print in full")
@@ -52,6 +55,11 @@ def _sample(args) -> int:
     from bench.arch.sampler import sample_specs
     from bench.arch.space import SPACES
 
+    from bench.outputs import file_problem
+
+    problem = file_problem(args.out)
+    if problem:
+        raise ValueError(f"--out: {problem}")
     space = SPACES.get(args.space)
     shape = _data_shape(space.data_shape, args.resolution, args.channels)
     specs = sample_specs(space, args.n, args.seed, shape)
@@ -71,12 +79,23 @@ def _catalogue_shape(path) -> tuple | None:
     return tuple(shape) if shape else None
 
 
+def _head(loss_name: str | None) -> tuple[int, str]:
+    """(D's output size, D's output kind) of ``loss_name``'s default parameters; a logit without one."""
+    if loss_name is None:
+        return 1, "logit"
+    from bench.losses import LOSSES
+
+    loss = LOSSES.get(loss_name)
+    return loss.output_dim({}), loss.d_output
+
+
 def _show(args) -> int:
     from bench.arch.catalogue import read_catalogue
     from bench.arch.family import FAMILIES
     from bench.arch.summary import layer_plan, one_line
 
     specs = read_catalogue(args.file)
+    head = _head(args.loss)
     default = {"image": (3, 32, 32), "points": (2,)}
     stored = _catalogue_shape(args.file)
     if args.id is not None:
@@ -86,11 +105,11 @@ def _show(args) -> int:
             return 2
         spec = matches[0]
         shape = _data_shape(stored or default[FAMILIES.get(spec.family).data_kind], args.resolution, args.channels)
-        print(layer_plan(spec, shape))
+        print(layer_plan(spec, shape, *head))
         return 0
     for spec in specs:
         shape = _data_shape(stored or default[FAMILIES.get(spec.family).data_kind], args.resolution, args.channels)
-        print(one_line(spec, shape))
+        print(one_line(spec, shape, *head))
     print(f"{len(specs)} architectures")
     return 0
 

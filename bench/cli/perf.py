@@ -15,13 +15,17 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where to train and evaluate (default: cpu)")
     parser.add_argument("--suite", metavar="SUITE", help="suite to measure (default: suites/quickstart.yaml)")
     parser.add_argument("--threads", type=int, metavar="N", help="torch CPU threads (default: the suite's resources.cpu)")
+    parser.add_argument("--compile", action="store_true",
+                        help="also time torch.compile of G and D against eager mode (compile time, speedup, break-even; "
+                             "minutes of compilation on a CPU)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     from bench.perf.figures import print_figures, run_figures, write_json
 
-    fig = run_figures(quick=args.quick, device=args.device, suite=args.suite, threads=args.threads)
+    fig = run_figures(quick=args.quick, device=args.device, suite=args.suite, threads=args.threads,
+                      compile=args.compile)
     print_figures(fig)
     if args.out:
         write_json(fig, args.out)

@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from bench.cli.common import finite
+
 RESULTS_ROOT = Path("results")
 
 
@@ -28,13 +30,21 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         "(default: the only one under results/)")
     parser.add_argument("--out", type=Path, help="output folder (default: DIR/report)")
     parser.add_argument("--metric", default="fid", help="registered metric to rank on (default: fid)")
-    parser.add_argument("--thresholds", type=float, nargs="+", metavar="T",
+    parser.add_argument("--thresholds", type=finite, nargs="+", metavar="T",
                         help="success thresholds of the metric (default: quartiles of the final values)")
-    parser.add_argument("--alpha", type=float, default=0.05, help="significance level (default: 0.05)")
+    parser.add_argument("--alpha", type=probability, default=0.05, help="significance level in (0, 1) (default: 0.05)")
     parser.add_argument("--no-figures", action="store_true", help="skip the figures (faster)")
     add_plugin_option(parser)  # a plugin's metric is ranked (and its direction known) once imported
     parser.set_defaults(func=run)
     return parser
+
+
+def probability(text: str) -> float:
+    """A level strictly between 0 and 1 (``--alpha``)."""
+    value = finite(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, exclusive (got {text})")
+    return value
 
 
 def find_results_dir(root: Path = RESULTS_ROOT) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bench.cli.common import finite, positive_int
+
 
 def add_parser(subparsers) -> None:
     from bench.cli.common import add_plugin_option
@@ -17,18 +19,18 @@ def add_parser(subparsers) -> None:
                         "(default: the suite's `results`, else results/<name>)")
     parser.add_argument("--address", metavar="ADDR", help="join an existing Ray cluster ('auto' or host:port); default: start a local Ray")
     parser.add_argument("--restart", action="store_true", help="discard this suite's previous results in the folder and start over")
-    parser.add_argument("--max-concurrent", type=int, metavar="N", help="at most N trials at once (default: as resources allow)")
+    parser.add_argument("--max-concurrent", type=positive_int, metavar="N", help="at most N trials at once (default: as resources allow)")
     parser.add_argument("--cpus-per-trial", type=positive, metavar="X", help="CPUs per trial (default: the suite's resources.cpu)")
     parser.add_argument("--gpus-per-trial", type=gpu_share, metavar="X",
                         help="GPU share per trial, e.g. 0.25 packs four trials on a GPU (default: the suite's resources.gpu)")
-    parser.add_argument("--num-cpus", type=int, metavar="N", help="CPUs of the local Ray instance (default: all)")
+    parser.add_argument("--num-cpus", type=positive_int, metavar="N", help="CPUs of the local Ray instance (default: all)")
     parser.add_argument("--cache", metavar="DIR", help="cache of feature extractors and real statistics (default: $BENCH_CACHE or ~/.cache/bench)")
     add_plugin_option(parser)
     parser.set_defaults(func=run)
 
 
 def positive(text: str) -> float:
-    value = float(text)
+    value = finite(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be above 0 (got {text})")
     return value
@@ -37,7 +39,7 @@ def positive(text: str) -> float:
 def gpu_share(text: str) -> float:
     from bench.suite.schema import gpu_share_problem
 
-    value = float(text)
+    value = finite(text)
     problem = f"must be 0 or more (got {text})" if value < 0 else gpu_share_problem(value)
     if problem:
         raise argparse.ArgumentTypeError(problem)
@@ -50,14 +52,23 @@ def run(args) -> int:
     loaded = load_or_exit(args.suite, args.results, args.plugin)
     if loaded is None:
         return EXIT_INVALID
+    from bench.outputs import folder_problem
+
+    problem = folder_problem(loaded.results_dir)
+    if problem:
+        where = "--results" if args.results is not None else (
+            f"{args.suite}: results" if loaded.suite.results else f"the default results folder results/{loaded.suite.name}")
+        print(f"error: {where}: {problem}", file=sys.stderr)
+        return EXIT_INVALID
     from bench.suite import SuiteError
+    from bench.sweep.launch import Infeasible
     from bench.sweep.runner import SweepConflict, run_sweep
 
     try:
         outcome = run_sweep(loaded, address=args.address, restart=args.restart,
                             max_concurrent=args.max_concurrent, num_cpus=args.num_cpus, cache_dir=args.cache,
                             cpus_per_trial=args.cpus_per_trial, gpus_per_trial=args.gpus_per_trial)
-    except (SweepConflict, SuiteError) as exc:  # a suite's data or weights fail before anything is written
+    except (SweepConflict, SuiteError, Infeasible) as exc:  # a suite's data or weights fail before anything is written
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.counts.items())) or "no rows"

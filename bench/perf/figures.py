@@ -18,6 +18,8 @@ from pathlib import Path
 import torch
 
 from bench.perf import cost
+from bench.perf.flops import step_limit_figures
+from bench.perf.fused import fused_figures
 from bench.perf.evaluation import evaluations_per_trial, frechet_timing, measure_evaluation
 from bench.perf.gpu import measure_gpu
 from bench.perf.machine import machine_info
@@ -28,7 +30,7 @@ from bench.perf.workload import cpu_threads, load_workload
 SETTINGS = {  # quick / full
     "overhead_steps": (20, 200), "overhead_repeats": (3, 7), "survey_steps": (5, 40),
     "eval_repeats": (1, 3), "ray_trials": (6, 12), "frechet_dim": (256, 2048),
-    "gpu_steps": (50, 300),
+    "gpu_steps": (50, 300), "flops_configs": (2, None), "flops_repeats": (2, 5), "fused_steps": (2, 20),
 }
 
 
@@ -91,7 +93,7 @@ def measured_costs(fig: dict, device: str) -> cost.Measured:
 
 
 def run_figures(*, quick: bool = False, device: str = "cpu", suite: str | None = None,
-                threads: int | None = None, ray: bool = True) -> dict:
+                threads: int | None = None, ray: bool = True, compile: bool = False) -> dict:
     """Every figure as a flat dict (numbers, or strings for machine facts and unmeasured figures)."""
     start = time.perf_counter()
     if device == "cuda" and not torch.cuda.is_available():
@@ -107,6 +109,13 @@ def run_figures(*, quick: bool = False, device: str = "cpu", suite: str | None =
     fig.update({"step_seconds_mean": statistics.mean(survey), "step_seconds_min": min(survey),
                 "step_seconds_max": max(survey), "step_survey_trials": len(survey)})
     fig.update(threads_figures(workload, device, _setting("survey_steps", quick)))
+    if compile:
+        from bench.perf.compiled import compile_figures
+
+        fig.update(compile_figures(workload, device, steps=_setting("survey_steps", quick), repeats=_setting("flops_repeats", quick)))
+    fig.update(step_limit_figures(workload, device, steps=_setting("survey_steps", quick),
+                                  repeats=_setting("flops_repeats", quick), most=_setting("flops_configs", quick)))
+    fig.update(fused_figures(workload, device, steps=_setting("fused_steps", quick), repeats=_setting("flops_repeats", quick)))
     fig.update(measure_evaluation(workload, device=device, repeats=_setting("eval_repeats", quick)))
     frechet_timing(64)  # warm-up of LAPACK
     fig.update(frechet_timing(_setting("frechet_dim", quick)))

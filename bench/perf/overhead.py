@@ -50,7 +50,7 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
     spec = ArchSpec.from_dict(config["arch"])
     loss, lp = LOSSES.get(config["loss"]["name"]), config["loss"].get("params", {})
     reg, rp, weight = REGULARIZERS.get(reg_cfg["name"]), reg_cfg.get("params", {}), float(reg_cfg["weight"])
-    G, D = build_pair(spec, tuple(data.shape[1:]), loss.output_dim(lp), config["seed"])
+    G, D = build_pair(spec, tuple(data.shape[1:]), loss.output_dim(lp), config["seed"], loss.d_output)
     G, D, data = G.to(device), D.to(device), data.to(device)
     if channels_last and data.dim() == 4:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)

@@ -29,7 +29,7 @@ class Regularizer:
     paper: str
     default_weight: float = 0.0
     after_d_step: Optional[Callable[..., None]] = None
-    d_outputs: tuple[str, ...] = ("logit", "embedding")  # D outputs this regularizer is defined for
+    d_outputs: tuple[str, ...] = ("logit", "embedding", "autoencoder")  # D outputs it is defined for
     validate: Optional[Callable[[dict], None]] = None  # value checks; raises ValueError
 
     def param_names(self) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ REGULARIZERS.add(
         formula="λ E_x ‖D(x) - D(T(x))‖², T = random flip + translation (images) / jitter (points)",
         paper="Zhang, Zhang, Odena & Lee 2020, Consistency Regularization for GANs (ICLR)",
         default_weight=10.0,
+        d_outputs=("logit", "embedding"),  # a tensor output; the auto-encoder's AEOutput is a pair
         validate=_cr_validate,
     ),
     aliases=("consistency",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from bench.report.render import write_outputs
 from bench.report.significance import TestResult, conover_holm, critical_difference, nemenyi, omnibus_test
 from bench.report.tables import default_thresholds, leaderboard, metric_table
 from bench.report.text import display_table
-from bench.report.trials import Progress, progress, trial_table
+from bench.report.trials import Progress, planned_ids, progress, trial_table
 from bench.store import load_results
+from bench.store.io import ROWS_DIR
 from bench.store.location import Location, is_uri
 
 
@@ -81,11 +83,14 @@ def build_report(
         results_dir = Path(location.root)
     else:
         results_dir = Path(results_dir)  # as given, so messages show the user's relative path
+    check_arguments(out_dir, results_dir, alpha, thresholds)
     out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
     rng = np.random.default_rng(seed)
-    rows = load_results(location)
+    rows, foreign = planned_rows(load_results(location), location)
     metrics = metric_columns(rows)
     higher = higher_is_better(metric)
+    if metric not in metrics and metric in rows.columns:  # evaluated, never finite: every trial diverged or failed
+        metrics.append(metric)
     if metric not in metrics:
         raise ValueError(f"metric {metric!r} has no values in {results_dir}; available: {', '.join(metrics) or 'none'}")
 
@@ -130,14 +135,51 @@ def build_report(
         curves = budget_curves(finished, final, config_col="config", higher_is_better=higher, rng=rng)
         extra["budget"] = curves
 
-    notes = _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search, thresholds,
-                   finished)
+    notes = foreign + _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search,
+                             thresholds, finished)
     figs = (_figures(out_dir, rows, finished, metric, board, scores, per_arch, pvalues, cd, alpha, curves)
             if figures else [])
     summary = ReportSummary(results_dir, out_dir, metric, higher, order, axes, search, prog, len(scores),
                             len(complete), len(per_arch), test, cd, thresholds, board, display, notes)
     summary.files = write_outputs(summary, extra, figs)
     return summary
+
+
+def planned_rows(rows: pd.DataFrame, location: Location) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the trials ``grid.json`` plans (all rows without a grid.json), and a warning
+    naming the row files of other trials (another suite's rows copied in): they are not ranked."""
+    planned = planned_ids(location)
+    if planned is None:
+        return rows, []
+    foreign = sorted(set(rows["trial_id"].astype(str)) - set(planned))
+    if not foreign:
+        return rows, []
+    files = [f"{ROWS_DIR}/{trial_id}.parquet" for trial_id in foreign]
+    listing = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
+    kept = rows[rows["trial_id"].astype(str).isin(planned)]
+    if kept.empty:
+        raise ValueError(f"none of the rows in {location.path(ROWS_DIR)} belong to the trials of "
+                         f"{location.path('grid.json')}: {listing}. Remove them, or report the folder they came from")
+    warning = (f"Warning: {len(files)} row file(s) hold trials that are not in grid.json (rows of another sweep?) "
+               f"and are left out: {listing}. Remove them to silence this warning.")
+    print(f"bench report: {warning}", file=sys.stderr)
+    return kept.reset_index(drop=True), [warning]
+
+
+def check_arguments(out_dir, results_dir, alpha: float, thresholds: list[float] | None) -> None:
+    """``ValueError`` naming the option, before anything is read or written: ``alpha`` outside
+    (0, 1), a non-finite threshold, an output folder that cannot be written (bench.outputs)."""
+    from bench.outputs import folder_problem
+
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise ValueError(f"--alpha (alpha) must be between 0 and 1, exclusive; got {alpha!r}")
+    bad = [t for t in thresholds or [] if not np.isfinite(t)]
+    if bad:
+        raise ValueError(f"--thresholds must be finite numbers; got {', '.join(map(str, bad))}")
+    target = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
+    problem = folder_problem(target)
+    if problem:
+        raise ValueError(f"{'--out' if out_dir is not None else 'report folder (DIR/report)'}: {problem}")
 
 
 def _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search, thresholds,
@@ -158,7 +200,11 @@ def _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, ax
         notes.append(f"{dropped} block(s) dropped from mean rank, wins and the test because a method has no "
                      f"finished trial there (blocks missing per method: {detail}).")
     failed = int((~np.isfinite(finished[f"final_{metric}"].astype(float))).sum())
-    if failed:
+    if failed == len(finished):
+        diverged = int((finished["status"] == "diverged").sum())
+        notes.append(f"Every finished trial has no final {metric}: {diverged / len(finished):.0%} diverged, "
+                     f"{(len(finished) - diverged) / len(finished):.0%} failed otherwise; all methods tie.")
+    elif failed:
         notes.append(f"{failed} finished trials have no final {metric} (diverged or failed): they rank last in "
                      f"their block, tied with each other.")
     if search:

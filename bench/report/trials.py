@@ -89,14 +89,21 @@ class Progress:
 def progress(results_dir: str | Path | Location, trials: pd.DataFrame) -> Progress:
     """Compare the trials with rows against ``results_dir/grid.json`` (a JSON list of objects
     with a ``trial_id``, written by ``bench run``) when that file exists."""
-    location = Location.of(results_dir)
     expected, missing = None, ()
-    if location.exists("grid.json"):
-        planned = _planned_ids(location.read_text("grid.json"), location.path("grid.json"))
+    planned = planned_ids(results_dir)
+    if planned is not None:
         expected = len(planned)
         missing = tuple(sorted(set(planned) - set(trials.index)))
     unfinished = tuple(sorted(trials.index[~trials["finished"]]))
     return Progress(expected, len(trials), int(trials["finished"].sum()), missing, unfinished)
+
+
+def planned_ids(results_dir: str | Path | Location) -> list[str] | None:
+    """The trial ids of ``results_dir/grid.json``, or None when there is no such file."""
+    location = Location.of(results_dir)
+    if not location.exists("grid.json"):
+        return None
+    return _planned_ids(location.read_text("grid.json"), location.path("grid.json"))
 
 
 def _planned_ids(text: str, path: str) -> list[str]:

@@ -14,7 +14,7 @@ class SuiteError(Exception):
         lines = []
         for field, message in problems:
             where = f"{self.files[field]} (included by {self.path})" if field in self.files else str(self.path)
-            lines.append(f"{where}: {field or '<top level>'}: {message}")
+            lines.append(f"{where}: {field or '<top level>'}: {clip(message)}")
         super().__init__("invalid suite\n  " + "\n  ".join(lines))
 
     @classmethod
@@ -34,3 +34,13 @@ def field_path(loc: tuple) -> str:
         else:
             text += ("." if text else "") + str(part)
     return text
+
+
+MAX_MESSAGE = 300
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text``, or its first ``limit`` characters and how many were left out: an error echoes at
+    most a short prefix of the value it complains about (a repeated list can be megabytes)."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit:,} more characters)"

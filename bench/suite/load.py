@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 from bench.arch.spec import ArchSpec
 from bench.metrics import METRICS, ranked_metrics
 from bench.metrics.evaluate import check_metrics
-from bench.suite.errors import SuiteError, field_path
+from bench.suite.bounds import limit_problem, load_bounded, value_problems
+from bench.suite.errors import SuiteError, clip, field_path
 from bench.suite.schema import Suite
 
 
@@ -62,9 +63,11 @@ def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if path.resolve() in seen:
         raise SuiteError(path, [("include", "include cycle: " + " -> ".join(str(p) for p in seen + (path,)))])
     try:
-        data = yaml.load(path.read_text(), Loader=SuiteLoader)
+        data = load_bounded(path.read_text(), SuiteLoader)
     except yaml.YAMLError as exc:
         raise SuiteError(path, [("", f"not valid YAML: {exc}")]) from None
+    except ValueError as exc:
+        raise SuiteError(path, [("", str(exc))]) from None
     if not isinstance(data, dict):
         raise SuiteError(path, [("", "a suite is a YAML mapping")])
     include = data.pop("include", None)
@@ -111,7 +114,7 @@ def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
         else:
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] not in ("missing",) and "input" in err and not isinstance(err["input"], (dict, list)):
-                message += f" (got {err['input']!r})"
+                message += f" (got {clip(repr(err['input']), 80)})"
         problems.append((field_path(loc), message))
     return problems
 
@@ -145,6 +148,9 @@ def read_suite(path: str | Path, plugins: tuple[str, ...] = ()) -> tuple[Suite, 
     path = Path(path)
     data = read_yaml(path)
     loaded = import_plugins(path, data.get("plugins"), plugins)
+    problems = value_problems(data)
+    if problems:
+        raise SuiteError.of_suite(path, problems)
     try:
         return Suite.model_validate(data), loaded
     except ValidationError as exc:
@@ -258,6 +264,10 @@ def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: 
         architectures = load_architectures(suite, lambda name: suite_input_path(path, "architectures.catalogue", name))
     except (ValueError, KeyError, FileNotFoundError) as exc:
         problems.append(("architectures", str(exc).strip("'\"")))
+    cells = len(architectures) * len(suite.method_list()) * len(suite.optimizer) * len(suite.seeds)
+    too_many = limit_problem("trials", cells)
+    if too_many:
+        problems.append(("", f"architectures × methods × optimizer settings × seeds = {too_many}"))
     if problems:
         raise SuiteError.of_suite(path, problems)
     trials = expand_trials(suite, architectures)

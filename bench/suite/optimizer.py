@@ -3,9 +3,11 @@ own parameters (see :class:`OptimizerCfg`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bench.suite.bounds import at_most
 
 OPTIMIZER_COMMON = ("name", "lr_g", "lr_d", "n_disc", "n_gen")
 
@@ -22,8 +24,8 @@ class OptimizerCfg(BaseModel):
     name: str = "adam"
     lr_g: float = Field(2e-4, gt=0)
     lr_d: float = Field(2e-4, gt=0)
-    n_disc: int = Field(1, ge=1)
-    n_gen: int = Field(1, ge=1)
+    n_disc: Annotated[int, at_most("optimizer.n_disc")] = Field(1, ge=1)
+    n_gen: Annotated[int, at_most("optimizer.n_gen")] = Field(1, ge=1)
     params: dict[str, Any] = Field(default_factory=dict, description="the optimizer's own parameters, defaults filled in")
 
     @model_validator(mode="before")

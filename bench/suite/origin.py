@@ -28,13 +28,14 @@ def _parts(field: str) -> list[str | int]:
 
 
 def _setter(path: Path, parts: list, seen: tuple) -> Path | None:
+    from bench.suite.bounds import load_bounded
     from bench.suite.load import SuiteLoader
 
     if not parts or path.resolve() in seen or not path.is_file():
         return None
     try:
-        data = yaml.load(path.read_text(), Loader=SuiteLoader)
-    except yaml.YAMLError:
+        data = load_bounded(path.read_text(), SuiteLoader)
+    except (yaml.YAMLError, ValueError):
         return None
     if not isinstance(data, dict):
         return None

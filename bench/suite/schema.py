@@ -9,7 +9,7 @@ knows the suite file's directory.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -18,11 +18,12 @@ from bench.losses import LOSSES
 from bench.methods import check_params, pair_problem
 from bench.regularizers import REGULARIZERS
 from bench.suite.optimizer import OptimizerCfg
+from bench.suite.bounds import at_most
 from bench.suite.search import SearchCfg
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _registered(registry, name: str) -> str:
@@ -44,7 +45,7 @@ class DatasetCfg(Section):
     download: bool = False
     channels: Optional[Literal[1, 3]] = None
     train: Optional[bool] = None
-    size: Optional[int] = Field(None, ge=100)
+    size: Optional[Annotated[int, at_most("dataset.size")]] = Field(None, ge=100)
 
     @field_validator("name")
     @classmethod
@@ -95,7 +96,7 @@ class ArchitecturesCfg(Section):
     ids: Optional[list[str]] = None
     first: Optional[int] = Field(None, ge=1)
     space: Optional[str] = None
-    n: Optional[int] = Field(None, ge=1)
+    n: Optional[Annotated[int, at_most("architectures.n")]] = Field(None, ge=1)
     seed: int = 0
     knobs: dict[str, Any] = Field(default_factory=dict)
 
@@ -169,7 +170,6 @@ class MethodCfg(Section):
         return self
 
 
-OPTIMIZER_COMMON = ("name", "lr_g", "lr_d", "n_disc", "n_gen")
 
 
 class FailAtCfg(Section):
@@ -180,8 +180,8 @@ class FailAtCfg(Section):
 
 
 class TrainingCfg(Section):
-    steps: int = Field(..., ge=1, description="generator updates")
-    batch_size: int = Field(64, ge=1)
+    steps: Annotated[int, at_most("training.steps")] = Field(..., ge=1, description="generator updates")
+    batch_size: Annotated[int, at_most("training.batch_size")] = Field(64, ge=1)
     ema: float = Field(0.0, ge=0, lt=1, description="EMA decay of G's weights; 0 disables")
     log_every: int = Field(100, ge=1)
     divergence_threshold: float = Field(1e6, gt=0, description="|loss| above this counts as diverged")
@@ -191,8 +191,8 @@ class TrainingCfg(Section):
 
 class EvaluationCfg(Section):
     every: int = Field(..., ge=1)
-    num_samples: Optional[int] = Field(None, ge=10, description="generated samples per evaluation; default sized for the dataset")
-    num_real: Optional[int] = Field(None, ge=10, description="real samples of the cached statistics")
+    num_samples: Optional[Annotated[int, at_most("evaluation.num_samples")]] = Field(None, ge=10, description="generated samples per evaluation; default sized for the dataset")
+    num_real: Optional[Annotated[int, at_most("evaluation.num_real")]] = Field(None, ge=10, description="real samples of the cached statistics")
     metrics: Optional[list[str]] = None
     feature_extractor: str = Field("auto", description="auto | classifier[:<dataset>] | inception[:fid-helper|:clean-fid]")
     inception_path: Optional[str] = Field(None, description="a FID Inception TorchScript file (clean-fid's inception-2015-12-05.pt)")
@@ -239,7 +239,7 @@ class Suite(Section):
     evaluation: EvaluationCfg
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
     resources: ResourcesCfg = ResourcesCfg()
-    retries: int = Field(2, ge=0, description="retries of a trial that raises before it is recorded as error")
+    retries: Annotated[int, at_most("retries")] = Field(2, ge=0, description="retries of a trial that raises before it is recorded as error")
     results: Optional[str] = None
     search: Optional[SearchCfg] = Field(None, description="hyperparameter search per grid cell (bench.suite.search)")
     plugins: list[str] = Field(default_factory=list, description="plugin files, folders or modules (bench.plugins); "

@@ -1,5 +1,5 @@
-"""The ``search:`` section of a suite: a hyperparameter search over optimizer settings and the
-penalty weight λ, run per grid cell (architecture × method × optimizer entry × seed) with an
+"""The ``search:`` section of a suite: a hyperparameter search over optimizer settings, the
+penalty weight λ and a few method parameters (BEGAN's γ, λ_k; the clipping bound c), run per grid cell (architecture × method × optimizer entry × seed) with an
 Optuna sampler (Lucic et al. 2018, *Are GANs Created Equal?*, arXiv 1711.10337, §5: a fixed
 budget of sampled settings per model, compared by the best score reached within the budget).
 
@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from bench.suite.bounds import at_most
+
 # What a search may set: parameter → (kind, where in the trial config, valid bounds (lo, hi, hi inclusive)).
 PARAMS: dict[str, tuple[str, tuple[str, ...], tuple[float, float, bool]]] = {
     "lr": ("float", ("optimizer.lr_g", "optimizer.lr_d"), (0.0, math.inf, False)),
@@ -25,14 +27,22 @@ PARAMS: dict[str, tuple[str, tuple[str, ...], tuple[float, float, bool]]] = {
     "n_disc": ("int", ("optimizer.n_disc",), (1, math.inf, False)),
     "n_gen": ("int", ("optimizer.n_gen",), (1, math.inf, False)),
     "weight": ("float", ("regularizer.weight",), (0.0, math.inf, False)),
+    # method parameters (Lucic et al. 2018 search them per model): set only in the cells whose
+    # loss / regularizer named in METHOD_PARAMS takes them
+    "gamma": ("float", ("loss.params.gamma",), (0.0, 1.0, True)),
+    "lambda_k": ("float", ("loss.params.lambda_k",), (0.0, 1.0, False)),
+    "clip": ("float", ("regularizer.params.c",), (0.0, math.inf, False)),
 }
+METHOD_PARAMS = {"gamma": ("loss", ("began",)), "lambda_k": ("loss", ("began",)), "clip": ("regularizer", ("clip",))}
+"""Searched parameter → (section, the registered names it applies to): BEGAN's γ and λ_k, the
+weight-clipping bound c of WGAN (``clip``)."""
 BETA_MAX = 1.0 - 1e-6  # Adam needs β < 1; a sampled β at the upper end 1 is clipped to this
 SAMPLERS = ("random", "tpe", "qmc")
 DEFAULT_TPE_BATCH = 4
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _number(value: Any) -> Any:
@@ -88,6 +98,9 @@ class SpaceCfg(_Section):
     n_disc: Optional[ParamSpec] = None
     n_gen: Optional[ParamSpec] = None
     weight: Optional[ParamSpec] = Field(None, description="λ of the method's regularizer")
+    gamma: Optional[ParamSpec] = Field(None, description="BEGAN's γ (loss.params.gamma; BEGAN cells only)")
+    lambda_k: Optional[ParamSpec] = Field(None, description="BEGAN's λ_k (loss.params.lambda_k; BEGAN cells only)")
+    clip: Optional[ParamSpec] = Field(None, description="weight-clipping bound c (regularizer clip only)")
 
     @model_validator(mode="after")
     def _valid(self):
@@ -131,7 +144,7 @@ class ObjectiveCfg(_Section):
 
 class SearchCfg(_Section):
     sampler: Literal["random", "tpe", "qmc"] = "random"
-    budget: int = Field(..., ge=1, description="sampled settings per grid cell")
+    budget: Annotated[int, at_most("search.budget")] = Field(..., ge=1, description="sampled settings per grid cell")
     seed: int = 0
     batch: Optional[int] = Field(None, ge=1, description="TPE: settings asked per round (default 4); random and QMC ask the whole budget at once")
     objective: ObjectiveCfg = ObjectiveCfg()
@@ -151,12 +164,18 @@ def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
     """The parameters searched in one cell: ``weight`` only where the method's regularizer adds a
     penalty (not ``none`` or ``clip``), ``beta1``/``beta2`` only for an optimizer that stores them
     (Adam both, RMSprop its α in ``beta2``)."""
+    from bench.losses import LOSSES
     from bench.regularizers import REGULARIZERS
     from bench.train.optim import OPTIMIZERS
 
     params = search.space.params()
     if REGULARIZERS.get(cell_config["regularizer"]["name"]).penalty is None:  # none, clip
         params.pop("weight", None)
+    names = {"loss": LOSSES.canonical(cell_config["loss"]["name"]),
+             "regularizer": REGULARIZERS.canonical(cell_config["regularizer"]["name"])}
+    for name, (section, applies_to) in METHOD_PARAMS.items():
+        if names[section] not in applies_to:
+            params.pop(name, None)
     stored = OPTIMIZERS.get(cell_config["optimizer"]["name"]).stored_as.values()
     for beta in ("beta1", "beta2"):
         if beta not in stored:
@@ -185,8 +204,11 @@ def apply_params(cell_config: dict, params: dict[str, Any], meta: dict) -> dict:
         if name in ("beta1", "beta2"):
             value = min(value, BETA_MAX)
         for target in targets:
-            section, key = target.split(".")
-            config[section][key] = value
+            *path, key = target.split(".")
+            section = config
+            for part in path:
+                section = section.setdefault(part, {})
+            section[key] = value
     config["search"] = dict(meta)
     return config
 

@@ -49,7 +49,8 @@ def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: st
         "config_json": canonical_json(config),
         "host": socket.gethostname(),
     }
-    d_out_dim = LOSSES.get(config["loss"]["name"]).output_dim(config["loss"].get("params", {}))
+    loss = LOSSES.get(config["loss"]["name"])
+    d_out_dim = loss.output_dim(config["loss"].get("params", {}))
     columns.update(search_columns(config))
-    columns.update(arch_columns(ArchSpec.from_dict(arch), data_shape, d_out_dim))
+    columns.update(arch_columns(ArchSpec.from_dict(arch), data_shape, d_out_dim, loss.d_output))
     return columns

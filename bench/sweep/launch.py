@@ -18,8 +18,16 @@ def tune_environment() -> None:
     os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
 
 
+CONNECT_TIMEOUT_S = 5.0
+
+
+class Infeasible(Exception):
+    """The cluster cannot run the sweep as asked: no cluster answers, or no node has the resources."""
+
+
 def start_ray(address: str | None, num_cpus: int | None, plugins: list | None = None) -> bool:
     """Start a local Ray (or join ``address``) unless one is running; True when this call started it.
+    Raises :class:`Infeasible` when no cluster answers at ``address`` (bench.sweep.feasible).
 
     File and folder ``plugins`` (bench.plugins) travel to every worker in the job's
     ``runtime_env`` (``py_modules``: Ray uploads the staged package and puts it on the workers'
@@ -29,13 +37,18 @@ def start_ray(address: str | None, num_cpus: int | None, plugins: list | None = 
     import ray
 
     from bench.plugins import stage_for_workers
+    from bench.sweep.feasible import address_problem
 
     folder = stage_for_workers(plugins or [])
+
     if ray.is_initialized():
         if folder:
             print("bench: warning: Ray was started before bench; plugins reach its workers only if its "
                   "runtime_env carries them", file=sys.stderr, flush=True)
         return False
+    problem = address_problem(address, CONNECT_TIMEOUT_S)
+    if problem:
+        raise Infeasible(problem)
     ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
              logging_level="ERROR", log_to_driver=False,
              runtime_env={"py_modules": [folder]} if folder else None)
@@ -53,12 +66,28 @@ def shared_args(loaded: LoadedSuite, inputs: SweepInputs) -> dict:
             "plugins": worker_imports(loaded.plugins)}
 
 
-def make_trainable(shared: dict, settings: dict):
+def check_resources(settings: dict, origin: str | None = None) -> None:
+    """Raise :class:`Infeasible` when no node of the connected Ray cluster could give one trial the
+    CPUs/GPUs of ``settings`` (bench.sweep.feasible)."""
+    import ray
+
+    from bench.sweep.feasible import resource_problem
+
+    problem = resource_problem(settings, ray.cluster_resources(), origin)
+    if problem:
+        raise Infeasible(problem)
+
+
+def make_trainable(shared: dict, settings: dict, origin: str | None = None):
     """The Tune trainable: :func:`bench.sweep.trainable.train_trial` with the shared inputs and
-    the per-trial CPUs/GPUs of ``settings`` (bench.sweep.settings)."""
+    the per-trial CPUs/GPUs of ``settings`` (bench.sweep.settings).  Raises :class:`Infeasible`
+    when the connected Ray cluster cannot give one trial that much (``origin``: the saved settings
+    file, when the settings come from there)."""
     from ray import tune
 
     from bench.sweep.trainable import train_trial
+
+    check_resources(settings, origin)
 
     cpu, gpu = settings["cpu"], settings["gpu"]
     return tune.with_resources(tune.with_parameters(train_trial, shared={**shared, "cpu": cpu, "gpu": gpu}),

@@ -18,7 +18,7 @@ class RoundRunner:
 
     def __init__(self, loaded: LoadedSuite, inputs: SweepInputs, address, max_concurrent, num_cpus, total: int,
                  cpus_per_trial: float | None = None, gpus_per_trial: float | None = None):
-        from bench.sweep.launch import shared_args, start_ray
+        from bench.sweep.launch import Infeasible, check_resources, shared_args, start_ray
         from bench.sweep.settings import run_settings
 
         self.loaded, self.total = loaded, total
@@ -27,12 +27,20 @@ class RoundRunner:
         self.overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
         self.eval_cfg = inputs.eval_cfg
         self.started_ray = start_ray(address, num_cpus, loaded.plugins)
+        try:  # before the search writes anything (bench.sweep.search.run_search)
+            check_resources(self.settings)
+        except Infeasible:
+            if self.started_ray:
+                import ray
+
+                ray.shutdown()
+            raise
         self.shared = shared_args(loaded, inputs)
 
-    def trainable(self, settings: dict):
+    def trainable(self, settings: dict, origin: str | None = None):
         from bench.sweep.launch import make_trainable
 
-        return make_trainable(self.shared, settings)
+        return make_trainable(self.shared, settings, origin)
 
     def run(self, name: str, points: list, *, done: int) -> None:
         """Train ``points`` (bench.sweep.search.Point) in a new Tune experiment ``name`` (restored
@@ -83,5 +91,6 @@ class RoundRunner:
         settings = resumed_settings(self._settings_location(), self.settings, f"{name}.settings.json",
                                     overridden=self.overridden)
         experiment = str(self.loaded.results_dir / TUNE_SEARCH_DIR / name)
-        tune.Tuner.restore(experiment, trainable=self.trainable(settings), resume_unfinished=True,
+        origin = self._settings_location().path(f"{name}.settings.json")
+        tune.Tuner.restore(experiment, trainable=self.trainable(settings, origin), resume_unfinished=True,
                            resume_errored=True).fit()

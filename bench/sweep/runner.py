@@ -117,19 +117,20 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
     reference = inputs.reference
     print(f"bench: features: {reference.feature_extractor}; {reference.num_samples} generated samples per evaluation", flush=True)
-    prepare_results_dir(loaded, restart=restart)
     storage = {} if location.local else {"storage_filesystem": location.fs}
     experiment = location.path(TUNE_DIR)
     restoring = resuming and tune.Tuner.can_restore(experiment, **storage)
     if restoring:  # Ray Tune restores the saved concurrency, retries and trial resources
         overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
         settings = resumed_settings(location, settings, SETTINGS_FILE, overridden=overridden)
-    else:
-        save_settings(location, settings, SETTINGS_FILE)
 
     started_ray = start_ray(address, num_cpus, loaded.plugins)
-    try:
-        trainable = make_trainable(shared_args(loaded, inputs), settings)
+    try:  # an infeasible request (bench.sweep.feasible) fails here, before anything is written
+        trainable = make_trainable(shared_args(loaded, inputs), settings,
+                                   location.path(SETTINGS_FILE) if restoring else None)
+        prepare_results_dir(loaded, restart=restart)
+        if not restoring:
+            save_settings(location, settings, SETTINGS_FILE)
         printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"])
         if restoring:
             tuner = tune.Tuner.restore(experiment, trainable=trainable, resume_unfinished=True, resume_errored=True,

@@ -338,10 +338,23 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
     spec = search_spec(loaded, cells, metric, mode)
     check_search_dir(loaded, spec, restart=restart)
     inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
+    total = len(cells) * search.budget
+    runner = RoundRunner(loaded, inputs, address, max_concurrent, num_cpus, total, cpus_per_trial, gpus_per_trial)
+    try:  # the runner has refused requests the cluster cannot serve: now write
+        _search(loaded, spec, runner, metric, mode, cells, total, restart=restart)
+    finally:
+        if runner.started_ray:
+            ray.shutdown()
+    return SweepOutcome(loaded.results_dir, total, trial_counts(loaded.results_dir))
+
+
+def _search(loaded: LoadedSuite, spec: dict, runner, metric: str, mode: str, cells: list, total: int, *,
+            restart: bool) -> None:
+    """The rounds of a search: ask points, train them (``runner``: bench.sweep.rounds), tell scores."""
+    suite, search = loaded.suite, loaded.suite.search
     resuming = prepare_search_dir(loaded, spec, restart=restart)
     results = loaded.results_dir
     studies = Studies(results / SEARCH_DIR, search, cells, mode)
-    total = len(cells) * search.budget
     print(f"bench: hyperparameter search of suite {suite.name!r} v{suite.version}: {len(cells)} cells × budget "
           f"{search.budget} = {total} trials, {search.sampler} sampler (seed {search.seed}), objective {metric} "
           f"({mode}, {search.objective.at}) -> {results}" + (f" (resuming: {studies.finished()} done)" if resuming else ""),
@@ -349,46 +362,35 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
     steps = int(suite.training.steps)
     outcome = lambda p, final: read_outcome(results, p.trial_id, metric, mode, search.objective.at, steps, final=final)  # noqa: E731
 
-    started_ray = False
-    runner = None
     restored: set[str] = set()  # rounds restored by this run (each at most once)
-    try:
-        while True:
-            todo = []
-            for point in studies.pending():
-                known = outcome(point, False)
-                if known is not None:  # trained before an interruption: tell, do not retrain
-                    studies.tell(point, *known)
-                else:
-                    todo.append(point)
-            if not todo:
-                if studies.ask_round() == 0:
-                    break
-                continue
-            interrupted = interrupted_round(results, todo, restored)  # before any new round
-            if interrupted is None and search.sampler != "tpe" and studies.ask_round():
-                continue  # points that do not wait for scores join this round
-            write_grid(results, studies.all_points())
-            if runner is None:
-                runner = RoundRunner(loaded, inputs, address, max_concurrent, num_cpus, total,
-                                      cpus_per_trial, gpus_per_trial)
-                started_ray = runner.started_ray
-            if interrupted is not None:
-                name, todo = interrupted
-                restored.add(name)
-                runner.restore(name, todo, done=studies.finished())
+    while True:
+        todo = []
+        for point in studies.pending():
+            known = outcome(point, False)
+            if known is not None:  # trained before an interruption: tell, do not retrain
+                studies.tell(point, *known)
             else:
-                name = round_name(todo)
-                record_round(results, name, todo)
-                runner.run(name, todo, done=studies.finished())
-            for point in todo:
-                studies.tell(point, *outcome(point, True))
+                todo.append(point)
+        if not todo:
+            if studies.ask_round() == 0:
+                break
+            continue
+        interrupted = interrupted_round(results, todo, restored)  # before any new round
+        if interrupted is None and search.sampler != "tpe" and studies.ask_round():
+            continue  # points that do not wait for scores join this round
         write_grid(results, studies.all_points())
-    finally:
-        if started_ray:
-            ray.shutdown()
+        if interrupted is not None:
+            name, todo = interrupted
+            restored.add(name)
+            runner.restore(name, todo, done=studies.finished())
+        else:
+            name = round_name(todo)
+            record_round(results, name, todo)
+            runner.run(name, todo, done=studies.finished())
+        for point in todo:
+            studies.tell(point, *outcome(point, True))
+    write_grid(results, studies.all_points())
     _print_best(studies, metric)
-    return SweepOutcome(results, total, trial_counts(results))
 
 
 def _print_best(studies: Studies, metric: str) -> None:

@@ -6,7 +6,10 @@ on every k-th D step (lazy regularization, Karras et al. 2020 scale λ by k), fo
 regularizer's ``after_d_step`` hook (weight clipping).  Losses are accumulated on the device and
 read only at logging time (every ``log_every`` steps), where divergence — a non-finite loss or
 ``|loss| > divergence_threshold`` — stops the trial with status ``diverged``.  Evaluation every
-``evaluation.every`` steps and at the end hands a generator to ``evaluate_fn``.
+``evaluation.every`` steps and at the end hands a generator to ``evaluate_fn``.  A loss with its
+own state (BEGAN's k_t, ``Loss.state``) gets ``state.inputs()`` in both loss calls, an
+``after_d_step`` hook after each D update, its ``row()`` columns in every result row, and its
+``state_dict()`` in the checkpoint, so a resumed trial continues bit-identically.
 """
 
 from __future__ import annotations
@@ -48,7 +51,9 @@ class Trainer:
         self.reg_params, self.reg_weight, self.reg_every = reg.get("params", {}), float(reg["weight"]), int(reg.get("every", 1))
         self.data = data.to(self.device)
         out_dim = self.loss.output_dim(self.loss_params)
-        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"])
+        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"], self.loss.d_output)
+        # a loss's own state across steps (BEGAN's k_t), checkpointed with the trainer
+        self.loss_state = self.loss.state(self.loss_params, self.device) if self.loss.state is not None else None
         self.G.to(self.device)
         self.D.to(self.device)
         opt = config["optimizer"]
@@ -79,7 +84,8 @@ class Trainer:
         real = self._batch()
         with torch.no_grad():
             fake = self.G(self._latent())
-        loss = self.loss.discriminator(d_real=self.D(real), d_fake=self.D(fake), **self.loss_params)
+        d_real, d_fake = self.D(real), self.D(fake)
+        loss = self.loss.discriminator(d_real=d_real, d_fake=d_fake, **self.loss_params, **self._state_inputs())
         weight = lazy_weight(self.reg_weight, self.reg_every, self.d_steps)
         if self.regularizer.penalty is not None and weight > 0:
             penalty = self.regularizer.penalty(discriminator=self.D, real=real, fake=fake, **self.reg_params)
@@ -91,6 +97,8 @@ class Trainer:
         self.opt_d.step()
         if self.regularizer.after_d_step is not None:
             self.regularizer.after_d_step(self.D, **self.reg_params)
+        if self.loss_state is not None:
+            self.loss_state.after_d_step(d_real=d_real, d_fake=d_fake)
         self.d_steps += 1
         self._acc[0] += loss.detach()
         self._acc[1] += 1
@@ -101,7 +109,8 @@ class Trainer:
         if self.loss.g_needs_real:
             with torch.no_grad():
                 d_real = self.D(self._batch())
-        loss = self.loss.generator(d_real=d_real, d_fake=self.D(self.G(self._latent())), **self.loss_params)
+        loss = self.loss.generator(d_real=d_real, d_fake=self.D(self.G(self._latent())), **self.loss_params,
+                                   **self._state_inputs())
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         if track_grad:
@@ -112,6 +121,9 @@ class Trainer:
             update_ema(self.G_ema, self.G, self.ema_decay)
         self._acc[2] += loss.detach()
         self._acc[3] += 1
+
+    def _state_inputs(self) -> dict:
+        return self.loss_state.inputs() if self.loss_state is not None else {}
 
     # --- the loop --------------------------------------------------------------------------
     def run(
@@ -182,6 +194,8 @@ class Trainer:
             row.update(evaluate_fn(self.generate(self.G)))
             if self.G_ema is not None:
                 row.update({f"ema_{k}": v for k, v in evaluate_fn(self.generate(self.G_ema)).items()})
+        if self.loss_state is not None:
+            row.update(self.loss_state.row())
         row["wall_s"] = self.elapsed
         self._acc.zero_()
         return row
@@ -208,6 +222,7 @@ class Trainer:
             "elapsed": self.elapsed, "status": self.status,
             "history": self.history, "acc": self._acc.cpu(), "grad_norms": self._grad_norms.cpu(),
             "rng": rng_state(self.device),
+            "loss_state": self.loss_state.state_dict() if self.loss_state is not None else None,
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -223,6 +238,8 @@ class Trainer:
         self._acc = state["acc"].to(self.device)
         self._grad_norms = state["grad_norms"].to(self.device)
         self._rng = state["rng"]
+        if self.loss_state is not None:
+            self.loss_state.load_state_dict(state["loss_state"])
 
 
 def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
