@@ -180,6 +180,16 @@ def loaded(name: str) -> Plugin:
     return _LOADED[name]
 
 
+def unload_all() -> None:
+    """Forget every loaded plugin: its entries leave the registries and its modules ``sys.modules``
+    (tests use it so that one test's plugins do not show up in another's registries)."""
+    for name in list(_LOADED):
+        forget_origin(name)
+        for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            del sys.modules[mod]
+        del _LOADED[name]
+
+
 def _staged_package(plugins: list[Plugin]) -> str:
     return f"{STAGED_PACKAGE}_{hashlib.sha256(''.join(p.sha256 for p in plugins).encode()).hexdigest()[:12]}"
 

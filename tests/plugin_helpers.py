@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "plugins" / "fgan_energy.py"
 
@@ -68,3 +70,12 @@ seeds: [{', '.join(map(str, seeds))}]
 results: {folder / results}
 """)
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_plugins_left():
+    """Every test module importing these helpers leaves no plugin registered behind it."""
+    from bench.plugins import unload_all
+
+    yield
+    unload_all()

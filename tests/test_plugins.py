@@ -8,8 +8,8 @@ import pytest
 
 from bench.cli.main import main
 from bench.suite import load_suite
+from tests.plugin_helpers import no_plugins_left  # noqa: F401  (autouse: unloads each test's plugins)
 from tests.plugin_helpers import RING4_SGD, copy_example, mlp_catalogue, ring8_suite
-
 
 def test_a_suite_using_a_plugin_loss_and_metric_validates(tmp_path, capsys):
     copy_example(tmp_path / "mine")
