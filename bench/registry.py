@@ -8,9 +8,29 @@ match, so a typo in a suite is an error, never a silent default.
 from __future__ import annotations
 
 import difflib
-from typing import Callable, Generic, Iterator, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Generic, Iterator, Optional, TypeVar
 
 T = TypeVar("T")
+
+ALL_REGISTRIES: list["Registry"] = []
+_LOADING: list[str] = []  # the plugin being imported (bench.plugins), innermost last
+
+
+@contextmanager
+def registering_for(origin: str):
+    """Entries added inside this block belong to the plugin ``origin`` (see :meth:`Registry.origin`)."""
+    _LOADING.append(origin)
+    try:
+        yield
+    finally:
+        _LOADING.pop()
+
+
+def forget_origin(origin: str) -> None:
+    """Remove every entry the plugin ``origin`` registered, on every axis (before it is re-imported)."""
+    for registry in ALL_REGISTRIES:
+        registry.remove_origin(origin)
 
 
 class UnknownNameError(KeyError):
@@ -33,6 +53,8 @@ class Registry(Generic[T]):
         self.axis = axis
         self._entries: dict[str, T] = {}
         self._aliases: dict[str, str] = {}
+        self._origins: dict[str, str] = {}
+        ALL_REGISTRIES.append(self)
 
     def add(self, name: str, entry: T, *, aliases: tuple[str, ...] = ()) -> T:
         if name in self._entries or name in self._aliases:
@@ -40,7 +62,28 @@ class Registry(Generic[T]):
         self._entries[name] = entry
         for alias in aliases:
             self._aliases[alias] = name
+        if _LOADING:
+            self._origins[name] = _LOADING[-1]
         return entry
+
+    def origin(self, name: str) -> Optional[str]:
+        """The plugin that registered ``name`` (its :attr:`bench.plugins.Plugin.key`), ``None`` for bench's own."""
+        return self._origins.get(self.canonical(name))
+
+    def remove_origin(self, origin: str) -> None:
+        for name in [n for n, o in self._origins.items() if o == origin]:
+            del self._entries[name], self._origins[name]
+            for alias in [a for a, n in self._aliases.items() if n == name]:
+                del self._aliases[alias]
+
+    def describe(self, name: str) -> dict:
+        """Plain data about one entry: ``name``, ``aliases``, ``plugin`` and the entry's own
+        ``describe()`` (formula, paper, parameters with defaults…) — what ``bench list`` prints."""
+        key = self.canonical(name)
+        entry = self._entries[key]
+        info = entry.describe() if hasattr(entry, "describe") else {"description": (entry.__doc__ or "").strip()}
+        return {"name": key, "aliases": sorted(a for a, n in self._aliases.items() if n == key),
+                "plugin": self._origins.get(key), **info}
 
     def register(self, name: str, *, aliases: tuple[str, ...] = ()) -> Callable[[T], T]:
         """Decorator form of :meth:`add`."""

@@ -204,7 +204,7 @@ def test_settings_that_would_do_nothing_are_refused(write_suite, good):
     clip = load_suite(write_suite(dict(good, regularizers=[{"name": "clip", "params": {"c": 0.01}}]))).trials[0]
     assert clip.config["regularizer"]["name"] == "clip"
     (field, message), = problems_of(write_suite, dict(good, optimizer={"name": "rmsprop", "beta1": 0.5}))
-    assert field.startswith("optimizer") and "RMSprop has no beta1" in message
+    assert field.startswith("optimizer") and "'rmsprop' has no parameter 'beta1'; valid parameters: alpha" in message
     rms = load_suite(write_suite(dict(good, optimizer={"name": "rmsprop", "lr_g": 5e-5, "lr_d": 5e-5}))).trials[0]
     assert rms.config["optimizer"]["beta2"] == 0.99
 

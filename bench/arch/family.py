@@ -33,6 +33,10 @@ class Family:
         """Family knobs plus the latent knobs ``z_dim`` and ``prior``."""
         return {**self.domains, **LATENT_DOMAINS}
 
+    def describe(self) -> dict:
+        return {"data_kind": self.data_kind, "knobs": sorted(self.all_domains()),
+                "defaults": {k: v for k, v in self.defaults.items()}}
+
 
 FAMILIES: Registry[Family] = Registry("architecture family")
 FAMILIES.add("conv", Family(ConvGenerator, ConvDiscriminator, "image", CONV_DEFAULTS, CONV_DOMAINS))

@@ -73,6 +73,11 @@ class Space:
             knobs[name] = choices
         return replace(self, knobs=knobs)
 
+    def describe(self) -> dict:
+        return {"family": self.family, "description": self.description, "paper": self.reference,
+                "knobs": {k: list(v) for k, v in self.knobs.items()}, "combinations": self.size(),
+                "max_params": self.max_params, "min_params": self.min_params}
+
     def size(self) -> int:
         """Number of distinct knob combinations (before the parameter budget)."""
         total = 1

@@ -17,6 +17,8 @@ RESULTS_ROOT = Path("results")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
+    from bench.cli.common import add_plugin_option
+
     parser = subparsers.add_parser(
         "report",
         help="leaderboard, statistics, figures and report.html for a results directory",
@@ -32,6 +34,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="success thresholds of the metric (default: quartiles of the final values)")
     parser.add_argument("--alpha", type=probability, default=0.05, help="significance level in (0, 1) (default: 0.05)")
     parser.add_argument("--no-figures", action="store_true", help="skip the figures (faster)")
+    add_plugin_option(parser)  # a plugin's metric is ranked (and its direction known) once imported
     parser.set_defaults(func=run)
     return parser
 
@@ -61,9 +64,13 @@ def run(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
     from rich.console import Console
 
+    from bench.cli.common import plugins_or_exit
     from bench.registry import UnknownNameError
     from bench.report import build_report
     from bench.report.text import print_terminal, terminal_table
+
+    if not plugins_or_exit(getattr(args, "plugin", [])):
+        return 2
 
     console = Console()
     if not console.is_terminal:

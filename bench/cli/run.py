@@ -9,6 +9,8 @@ from bench.cli.common import finite, positive_int
 
 
 def add_parser(subparsers) -> None:
+    from bench.cli.common import add_plugin_option
+
     parser = subparsers.add_parser("run", help="run or resume a sweep", description=(
         "Validate SUITE, expand it into trials and run them with Ray Tune. Running the same suite "
         "again on the same results folder resumes it: finished trials are kept, others continue."))
@@ -23,6 +25,7 @@ def add_parser(subparsers) -> None:
                         help="GPU share per trial, e.g. 0.25 packs four trials on a GPU (default: the suite's resources.gpu)")
     parser.add_argument("--num-cpus", type=positive_int, metavar="N", help="CPUs of the local Ray instance (default: all)")
     parser.add_argument("--cache", metavar="DIR", help="cache of feature extractors and real statistics (default: $BENCH_CACHE or ~/.cache/bench)")
+    add_plugin_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -46,7 +49,7 @@ def gpu_share(text: str) -> float:
 def run(args) -> int:
     from bench.cli.common import EXIT_INVALID, load_or_exit
 
-    loaded = load_or_exit(args.suite, args.results)
+    loaded = load_or_exit(args.suite, args.results, args.plugin)
     if loaded is None:
         return EXIT_INVALID
     from bench.outputs import folder_problem

@@ -6,15 +6,18 @@ from collections import Counter
 
 
 def add_parser(subparsers) -> None:
+    from bench.cli.common import add_plugin_option
+
     parser = subparsers.add_parser("validate", help="check a suite and print how many trials it expands to")
     parser.add_argument("suite", help="suite YAML file")
+    add_plugin_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     from bench.cli.common import EXIT_INVALID, load_or_exit
 
-    loaded = load_or_exit(args.suite)
+    loaded = load_or_exit(args.suite, plugins=args.plugin)
     if loaded is None:
         return EXIT_INVALID
     suite = loaded.suite
@@ -25,6 +28,8 @@ def run(args) -> int:
         methods = Counter(cell_method(suite.search, t.config) for t in loaded.trials)
     print(f"{args.suite}: suite {suite.name!r} version {suite.version} is valid")
     print(f"  dataset       {suite.dataset.name} ({suite.dataset.kind})")
+    if loaded.plugins:
+        print(f"  plugins       {', '.join(p.identity() + ' (' + str(p.path or p.name) + ')' for p in loaded.plugins)}")
     print(f"  architectures {len(loaded.architectures)}")
     print(f"  methods       {len(methods)}: {', '.join(methods)}")
     print(f"  optimizer settings {len(suite.optimizer)}, seeds {len(suite.seeds)}")

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Optional
 
 import torch
@@ -32,11 +33,47 @@ class Dataset:
 
 @dataclass(frozen=True)
 class DatasetEntry:
+    """What the rest of bench knows about a dataset without loading it.
+
+    ``load(**options)`` returns a :class:`Dataset`; its keyword parameters are the dataset's
+    options (read from the signature, as a loss's parameters are).  ``channels`` is the image
+    channel count (0 for points; a ``channels`` option of the loader overrides it),
+    ``num_samples``/``num_real`` the default generated and real sample counts of an evaluation,
+    ``extractor`` the feature extractor ``auto`` picks (``"auto"``: Inception when its weights
+    are available, else bench's classifier when the data have labels), ``path_problem(folder)``
+    says why a data folder cannot be read (or returns None).
+    """
+
     load: Callable[..., Dataset]
     kind: str
     description: str
     needs_path: bool = False
     default_resolution: int = 0
+    channels: int = 0
+    num_samples: int = 5000
+    num_real: int = 10000
+    extractor: str = "auto"
+    path_problem: Optional[Callable[[Path], Optional[str]]] = None
+    help: str = ""  # how to obtain the data, appended to path errors
+
+    def options(self) -> dict:
+        """``{option: default}`` of the loader (``None``: required, e.g. ``path``)."""
+        from bench.losses.base import keyword_defaults
+
+        return keyword_defaults(self.load, ())
+
+    def shape(self, cfg: dict) -> tuple[int, ...]:
+        """Shape of one sample, (C, H, W) or (2,), under the ``dataset`` section ``cfg``."""
+        if self.kind == "points":
+            return (2,)
+        resolution = int(cfg.get("resolution") or self.default_resolution)
+        return (int(cfg.get("channels") or self.channels), resolution, resolution)
+
+    def describe(self) -> dict:
+        return {"description": self.description, "kind": self.kind, "channels": self.channels,
+                "default_resolution": self.default_resolution, "needs_path": self.needs_path,
+                "num_samples": self.num_samples, "num_real": self.num_real if self.kind == "image" else None,
+                "extractor": self.extractor if self.kind == "image" else None, "params": self.options()}
 
 
 DATASETS: Registry[DatasetEntry] = Registry("dataset")
@@ -45,17 +82,9 @@ from bench.data import images as _images  # noqa: E402,F401  (fills DATASETS)
 from bench.data import mixtures as _mixtures  # noqa: E402,F401
 
 
-IMAGE_CHANNELS = {"digits": 1, "mnist5k": 1, "cifar10": 3}
-
-
 def sample_shape(cfg: dict) -> tuple[int, ...]:
     """Shape of one sample, (C, H, W) or (2,), from a ``dataset`` section without loading the data."""
-    entry = DATASETS.get(cfg["name"])
-    if entry.kind == "points":
-        return (2,)
-    resolution = int(cfg.get("resolution") or entry.default_resolution)
-    channels = int(cfg.get("channels") or IMAGE_CHANNELS.get(DATASETS.canonical(cfg["name"]), 3))
-    return (channels, resolution, resolution)
+    return DATASETS.get(cfg["name"]).shape(cfg)
 
 
 def load_dataset(cfg: dict) -> Dataset:

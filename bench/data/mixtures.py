@@ -48,5 +48,5 @@ def load_grid25(size: int = 100_000, seed: int = 0) -> Dataset:
     return _mixture("grid25", grid_centers(5), 0.05, size, seed)
 
 
-DATASETS.add("ring8", DatasetEntry(load_ring8, "points", "8 Gaussians on the unit circle, std 0.01"))
-DATASETS.add("grid25", DatasetEntry(load_grid25, "points", "25 Gaussians on {-4,-2,0,2,4}², std 0.05"))
+DATASETS.add("ring8", DatasetEntry(load_ring8, "points", "8 Gaussians on the unit circle, std 0.01", num_samples=2500))
+DATASETS.add("grid25", DatasetEntry(load_grid25, "points", "25 Gaussians on {-4,-2,0,2,4}², std 0.05", num_samples=2500))

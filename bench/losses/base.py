@@ -47,6 +47,20 @@ def keyword_params(fn: Callable, exclude: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+def keyword_defaults(fn: Callable, exclude: tuple[str, ...]) -> dict:
+    """``{name: default}`` of ``fn``'s keyword parameters other than ``exclude`` (``None`` when
+    the parameter has no default); plain data for ``bench list`` and the docs."""
+    out = {}
+    for name, p in inspect.signature(fn).parameters.items():
+        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and name not in exclude:
+            default = None if p.default is p.empty else p.default
+            plain = (int, float, str, bool, type(None))
+            if isinstance(default, tuple) and all(isinstance(v, plain) for v in default):
+                default = list(default)
+            out[name] = default if isinstance(default, (*plain, list)) else repr(default)
+    return out
+
+
 @dataclass(frozen=True)
 class Loss:
     discriminator: LossFn
@@ -68,6 +82,10 @@ class Loss:
     def param_names(self) -> tuple[str, ...]:
         """The parameter names a suite may set for this loss (read from the D function's signature)."""
         return keyword_params(self.discriminator, DATA_ARGS + self.state_args)
+
+    def describe(self) -> dict:
+        return {"formula": self.formula, "paper": self.paper, "d_output": self.d_output,
+                "g_needs_real": self.g_needs_real, "params": keyword_defaults(self.discriminator, DATA_ARGS)}
 
 
 LOSSES: Registry[Loss] = Registry("loss")

@@ -33,6 +33,11 @@ class Metric:
         """True when the metric has a direction (lower or higher is better)."""
         return self.higher_is_better is not None
 
+    def describe(self) -> dict:
+        direction = {True: "higher", False: "lower", None: "target (not ranked)"}[self.higher_is_better]
+        return {"description": self.description, "paper": self.reference, "direction": direction,
+                "data_kind": self.data_kind, "min_resolution": self.min_resolution}
+
 
 METRICS: Registry[Metric] = Registry("metric")
 

@@ -12,8 +12,9 @@ identity string, written into every result row as ``feature_extractor``:
 - ``inception:<source>@<sha8>``: the FID Inception (see :mod:`bench.metrics.inception`), source
   ``fid-helper`` or ``clean-fid``, sha8 of the weights file.
 
-``auto`` picks ``classifier:<dataset>`` for the embedded datasets (digits, mnist5k), otherwise
-Inception when weights are available, otherwise the classifier when the data have labels.
+``auto`` picks the dataset entry's ``extractor`` (``classifier`` for the embedded digits and
+mnist5k); where that is ``auto`` too, Inception when weights are available, otherwise the
+classifier when the data have labels.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from typing import Callable, Optional
 import torch
 
 from bench.registry import Registry
-
-EMBEDDED_DATASETS = ("digits", "mnist5k")
 
 
 @dataclass
@@ -42,6 +41,9 @@ class FeatureExtractorEntry:
     build: Callable[..., LoadedExtractor]  # (dataset, variant, *, cache_dir, device, options)
     description: str
     has_class_probs: Optional[bool]  # None: depends on the weights the builder finds
+
+    def describe(self) -> dict:
+        return {"description": self.description, "class_probabilities": self.has_class_probs}
 
 
 FEATURE_EXTRACTORS: Registry[FeatureExtractorEntry] = Registry("feature extractor")
@@ -85,8 +87,11 @@ def resolve_name(spec: str, dataset, options: Optional[dict] = None) -> tuple[st
     if spec == "auto":
         from bench.metrics.inception import weights_available
 
-        if dataset.name in EMBEDDED_DATASETS:
-            return "classifier", None
+        from bench.data import DATASETS
+
+        preferred = DATASETS.get(dataset.name).extractor if dataset.name in DATASETS else "auto"
+        if preferred != "auto":
+            return resolve_name(preferred, dataset, options)
         if weights_available((options or {}).get("inception_path")):
             return "inception", None
         if dataset.labels is not None:

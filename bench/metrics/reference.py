@@ -29,22 +29,23 @@ from bench.metrics.context import RealReference, extract
 from bench.metrics.frechet import feature_stats
 from bench.metrics.prdc import DEFAULT_K, knn_radii
 
-# Generated samples per evaluation and real samples for the statistics, by dataset.
-DEFAULT_NUM_SAMPLES = {"digits": 1000, "mnist5k": 2000, "ring8": 2500, "grid25": 2500,
-                       "image-folder": 5000, "cifar10": 10000}
-DEFAULT_NUM_REAL = {"digits": 1797, "mnist5k": 5000, "image-folder": 10000, "cifar10": 10000}
-FALLBACK_NUM_SAMPLES, FALLBACK_NUM_REAL = 5000, 10000
 REAL_SUBSET_SEED = 0
 SWD_IMAGES_SEED = 1
 
 
 def default_num_samples(dataset_name: str) -> int:
-    """Generated samples per evaluation when the suite does not say (PacGAN's 2,500 for mixtures)."""
-    return DEFAULT_NUM_SAMPLES.get(dataset_name, FALLBACK_NUM_SAMPLES)
+    """Generated samples per evaluation when the suite does not say (the dataset entry's
+    ``num_samples``: PacGAN's 2,500 for mixtures)."""
+    from bench.data import DATASETS
+
+    return DATASETS.get(dataset_name).num_samples
 
 
 def default_num_real(dataset_name: str) -> int:
-    return DEFAULT_NUM_REAL.get(dataset_name, FALLBACK_NUM_REAL)
+    """Real samples of the cached statistics when the suite does not say (the entry's ``num_real``)."""
+    from bench.data import DATASETS
+
+    return DATASETS.get(dataset_name).num_real
 
 
 def _digest(obj) -> str:

@@ -16,8 +16,9 @@ trial's config columns), and on the checkpoint schedule a verified checkpoint
 manifest).  Sample generation and metrics at evaluations are excluded here — they are
 ``eval_seconds`` — and so is handing the checkpoint to Ray Tune (``trial_overhead_seconds``).
 
-The bare loop is Adam with the penalty at every D step and no EMA; :func:`bare_loop` refuses a
-config that differs (the comparison would not be like with like).
+The bare loop builds the trial's optimizer from the registry (bench.train.optim) and applies
+the penalty at every D step with no EMA; :func:`bare_loop` refuses a config with lazy
+regularization or EMA (the comparison would not be like with like).
 """
 
 from __future__ import annotations
@@ -35,15 +36,16 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
     """Seconds for ``steps`` G updates of a minimal GAN loop; networks built as the trainer does.
     ``autocast`` (e.g. ``torch.bfloat16``) and ``channels_last`` are the GPU options measured by
     :mod:`bench.perf.gpu`."""
+    from bench.train.optim import make_optimizer
     from bench.arch import build_pair, sample_latent
     from bench.arch.spec import ArchSpec
     from bench.losses import LOSSES
     from bench.regularizers import REGULARIZERS
 
     o, train, reg_cfg = config["optimizer"], config["training"], config["regularizer"]
-    if o["name"] != "adam" or int(reg_cfg.get("every", 1)) != 1 or float(train.get("ema", 0.0)) > 0:
-        raise ValueError("the bare loop times Adam, the penalty at every D step and no EMA; "
-                         f"got optimizer {o['name']!r}, regularizer every {reg_cfg.get('every')}, ema {train.get('ema')}")
+    if int(reg_cfg.get("every", 1)) != 1 or float(train.get("ema", 0.0)) > 0:
+        raise ValueError("the bare loop times the penalty at every D step and no EMA; "
+                         f"got regularizer every {reg_cfg.get('every')}, ema {train.get('ema')}")
     torch.manual_seed(config["seed"])
     spec = ArchSpec.from_dict(config["arch"])
     loss, lp = LOSSES.get(config["loss"]["name"]), config["loss"].get("params", {})
@@ -54,8 +56,8 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
         data = data.contiguous(memory_format=torch.channels_last)
     amp = torch.autocast(torch.device(device).type, dtype=autocast, enabled=autocast is not None)
-    opt_g = torch.optim.Adam(G.parameters(), lr=o["lr_g"], betas=(o["beta1"], o["beta2"]))
-    opt_d = torch.optim.Adam(D.parameters(), lr=o["lr_d"], betas=(o["beta1"], o["beta2"]))
+    opt_g = make_optimizer(o, G.parameters(), o["lr_g"])
+    opt_d = make_optimizer(o, D.parameters(), o["lr_d"])
     batch = config["training"]["batch_size"]
 
     def real():

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 import torch
 
-from bench.losses.base import keyword_params
+from bench.losses.base import keyword_defaults, keyword_params
 from bench.registry import Registry
 
 PENALTY_DATA_ARGS = ("discriminator", "real", "fake")
@@ -40,6 +40,14 @@ class Regularizer:
         if self.after_d_step is not None:
             names += [n for n in keyword_params(self.after_d_step, ("discriminator",)) if n not in names]
         return tuple(names)
+
+    def describe(self) -> dict:
+        params = {} if self.penalty is None else keyword_defaults(self.penalty, PENALTY_DATA_ARGS)
+        if self.after_d_step is not None:
+            params.update({k: v for k, v in keyword_defaults(self.after_d_step, ("discriminator",)).items()
+                           if k not in params})
+        return {"formula": self.formula, "paper": self.paper, "default_weight": self.default_weight,
+                "d_outputs": list(self.d_outputs), "params": params}
 
 
 REGULARIZERS: Registry[Regularizer] = Registry("regularizer")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-# name → (arrow type, description).  Order is the column order of written files.
-CORE_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
+# name → (arrow type, description), or (arrow type, role, description) in the form the columns
+# move to (roles: identity, config, metric, provenance, volatile).  Order is the column order of
+# written files.
+CORE_COLUMNS: dict[str, tuple] = {
     "trial_id": (pa.string(), "stable id derived from the trial's config"),
     "suite": (pa.string(), "suite name"),
     "suite_version": (pa.string(), "suite `version`"),
@@ -26,11 +28,12 @@ CORE_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
     "reg_every": (pa.int64(), "penalty applied every k D steps (lazy regularization)"),
     "reg_params": (pa.string(), "regularizer parameters, canonical JSON"),
     "method": (pa.string(), "loss+regularizer label used by the report"),
-    "optimizer": (pa.string(), "adam | rmsprop"),
+    "optimizer": (pa.string(), "optimizer registry name (adam, rmsprop, …)"),
     "lr_g": (pa.float64(), "generator learning rate"),
     "lr_d": (pa.float64(), "discriminator learning rate"),
-    "beta1": (pa.float64(), "Adam β1 (NaN for RMSprop)"),
-    "beta2": (pa.float64(), "Adam β2 / RMSprop α"),
+    "beta1": (pa.float64(), "Adam β1 (NaN for other optimizers)"),
+    "beta2": (pa.float64(), "Adam β2 / RMSprop α (NaN for other optimizers)"),
+    "opt_params": (pa.string(), "config", "the optimizer's own parameters by their names, canonical JSON"),
     "n_disc": (pa.int64(), "D steps per round"),
     "n_gen": (pa.int64(), "G steps per round"),
     "batch_size": (pa.int64(), "batch size"),
@@ -47,6 +50,8 @@ CORE_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
     "num_real": (pa.int64(), "real samples of the cached statistics (null for points)"),
     "prdc_k": (pa.int64(), "k of the k-NN manifolds of precision/recall/density/coverage (null for points)"),
     "error": (pa.string(), "error message and traceback (status=error), else null"),
+    "plugins": (pa.string(), "identity",
+                "plugins whose entries the trial uses, {name: sha256 of the source}, canonical JSON ({} for none)"),
     "config_json": (pa.string(), "the full trial config, canonical JSON"),
     "git_commit": (pa.string(), "git commit of bench that produced the row"),
     "versions": (pa.string(), "library versions, JSON"),

@@ -75,6 +75,28 @@ def method_config(method: MethodCfg) -> tuple[dict, dict]:
     return loss, regularizer
 
 
+def plugin_identity(config: dict) -> dict:
+    """``{"plugins": {name: sha256}}`` of the plugins whose entries the trial config uses (its
+    dataset, architecture family, loss, regularizer, optimizer, feature extractor, metrics), or
+    ``{}``: trials of bench's own entries keep the ids they had before plugins existed."""
+    from bench.arch.family import FAMILIES
+    from bench.losses import LOSSES
+    from bench.metrics import METRICS
+    from bench.metrics.features import FEATURE_EXTRACTORS
+    from bench.plugins import loaded
+    from bench.train.optim import OPTIMIZERS
+
+    evaluation = config["evaluation"]
+    extractor = str(evaluation.get("feature_extractor", "auto")).partition(":")[0]
+    used = [(DATASETS, config["dataset"]["name"]), (FAMILIES, config["arch"]["family"]),
+            (LOSSES, config["loss"]["name"]), (REGULARIZERS, config["regularizer"]["name"]),
+            (OPTIMIZERS, config["optimizer"]["name"])]
+    used += [(FEATURE_EXTRACTORS, extractor)] if extractor in FEATURE_EXTRACTORS else []
+    used += [(METRICS, name) for name in evaluation.get("metrics", [])]
+    origins = sorted({registry.origin(name) for registry, name in used} - {None})
+    return {"plugins": {name: loaded(name).sha256 for name in origins}} if origins else {}
+
+
 def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
     """The cross product, in a fixed order (architecture, method, optimizer, seed)."""
     dataset = suite.dataset.model_dump(exclude_none=True)
@@ -94,11 +116,12 @@ def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
                         "arch": spec.to_dict(),
                         "loss": loss,
                         "regularizer": regularizer,
-                        "optimizer": optimizer.model_dump(),
+                        "optimizer": optimizer.config(),
                         "training": training,
                         "evaluation": evaluation,
                         "seed": seed,
                     }
+                    config.update(plugin_identity(config))
                     trial = Trial(content_id(config, prefix="t-", length=12), json.loads(json.dumps(config)))
                     if trial.id not in seen:  # a repeated axis value gives the same trial once
                         seen.add(trial.id)

@@ -4,7 +4,7 @@ and trial grid.  Everything is checked before anything is written."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ class LoadedSuite:
     architectures: list[ArchSpec]
     trials: list  # list[bench.suite.grid.Trial]
     results_dir: Path | str  # a local folder, or a URI (see bench.store.location)
+    plugins: list = field(default_factory=list)  # list[bench.plugins.Plugin]: the suite's and --plugin's
 
     @property
     def planned_trials(self) -> int:
@@ -136,23 +137,51 @@ def suite_input_path(suite_path: Path, field: str, name: str) -> Path:
     return resolve_path(origin, name)
 
 
-def parse_suite(path: str | Path) -> Suite:
+def parse_suite(path: str | Path, plugins: tuple[str, ...] = ()) -> Suite:
+    """The validated suite; its ``plugins:`` and ``plugins`` (``--plugin``) are imported first."""
+    return read_suite(path, plugins)[0]
+
+
+def read_suite(path: str | Path, plugins: tuple[str, ...] = ()) -> tuple[Suite, list]:
+    """(validated suite, loaded plugins): the plugins are imported before validation, so their
+    names are known to every registry check and listed in unknown-name errors."""
     path = Path(path)
     data = read_yaml(path)
+    loaded = import_plugins(path, data.get("plugins"), plugins)
     problems = value_problems(data)
     if problems:
         raise SuiteError.of_suite(path, problems)
     try:
-        return Suite.model_validate(data)
+        return Suite.model_validate(data), loaded
     except ValidationError as exc:
         raise SuiteError.of_suite(path, validation_problems(exc)) from None
+
+
+def import_plugins(path: Path, listed, extra: tuple[str, ...]) -> list:
+    """Import the suite's ``plugins:`` (paths beside the file that lists them) and the ``--plugin``
+    ones (paths from the cwd); a plugin that fails raises :class:`SuiteError` naming its file."""
+    from bench.plugins import PluginError, load_plugins
+    from bench.suite.origin import field_files
+
+    if listed is not None and not (isinstance(listed, list) and all(isinstance(s, str) for s in listed)):
+        raise SuiteError.of_suite(path, [("plugins", "a list of plugin files, folders or module names")])
+    base = field_files(path, ["plugins"]).get("plugins", path).parent
+    try:
+        found = load_plugins(list(listed or []), base)
+    except PluginError as exc:
+        raise SuiteError.of_suite(path, [("plugins", str(exc))]) from None
+    try:
+        found += [p for p in load_plugins(list(extra)) if p.name not in {f.name for f in found}]
+    except PluginError as exc:
+        raise SuiteError(path, [("--plugin", str(exc))]) from None
+    return found
 
 
 def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     """Checks that need more than one section, or the file system."""
     problems: list[tuple[str, str]] = []
     dataset = suite.dataset
-    if dataset.path is not None and not (dataset.name == "cifar10" and dataset.download):
+    if dataset.path is not None and not dataset.download:
         problem = dataset_path_problem(dataset.name, dataset.path, suite_input_path(path, "dataset.path", dataset.path))
         if problem:
             problems.append(("dataset.path", problem))
@@ -184,19 +213,18 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
 
 
 def dataset_path_problem(name: str, given: str, target: Path) -> str | None:
-    """Why the data folder ``target`` (``given`` in the suite) cannot be read, or None."""
-    from bench.data.images import CIFAR10_HELP, IMAGE_SUFFIXES
+    """Why the data folder ``target`` (``given`` in the suite) cannot be read, or None (the
+    dataset entry's ``path_problem`` says what its folder must hold)."""
+    from bench.data import DATASETS
 
-    hint = " " + CIFAR10_HELP if name == "cifar10" else ""
+    entry = DATASETS.get(name)
+    hint = " " + entry.help if entry.help else ""
     if not target.exists():
         return f"{given!r} does not exist (looked in {target}).{hint}"
     if not target.is_dir():
         return f"{given!r} is a file, not a folder ({target}).{hint}"
-    if name == "image-folder" and not any(p.suffix.lower() in IMAGE_SUFFIXES for p in target.rglob("*")):
-        return f"{given!r} holds no image ({', '.join(sorted(IMAGE_SUFFIXES))}) under {target}"
-    if name == "cifar10" and not (target / "cifar-10-batches-py").is_dir():
-        return f"{given!r} holds no cifar-10-batches-py/ folder ({target}).{hint}"
-    return None
+    problem = entry.path_problem(target) if entry.path_problem is not None else None
+    return f"{given!r} {problem}" + (f".{hint}" if hint else "") if problem else None
 
 
 def search_problems(suite: Suite) -> list[tuple[str, str]]:
@@ -223,12 +251,13 @@ def search_problems(suite: Suite) -> list[tuple[str, str]]:
     return problems
 
 
-def load_suite(path: str | Path, *, results: str | Path | None = None) -> LoadedSuite:
-    """Parse, validate and expand a suite; raise :class:`SuiteError` naming file and field."""
+def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: tuple[str, ...] = ()) -> LoadedSuite:
+    """Parse, validate and expand a suite; raise :class:`SuiteError` naming file and field.
+    ``plugins`` (``--plugin``) are imported with the suite's own ``plugins:`` before validation."""
     from bench.suite.grid import expand_trials, load_architectures
 
     path = Path(path)
-    suite = parse_suite(path)
+    suite, loaded_plugins = read_suite(path, tuple(plugins))
     problems = check_semantics(suite, path)
     architectures: list[ArchSpec] = []
     try:
@@ -244,7 +273,7 @@ def load_suite(path: str | Path, *, results: str | Path | None = None) -> Loaded
     trials = expand_trials(suite, architectures)
     results_dir = _results_location(results) if results is not None else (
         resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)
-    return LoadedSuite(suite, path, architectures, trials, results_dir)
+    return LoadedSuite(suite, path, architectures, trials, results_dir, loaded_plugins)
 
 
 def _results_location(results: str | Path) -> Path | str:
@@ -262,4 +291,4 @@ def resolve_results(suite_path: Path, name: str) -> Path | str:
     return candidate if candidate.is_absolute() else Path.cwd() / candidate
 
 
-__all__: list[Any] = ["LoadedSuite", "load_suite", "parse_suite", "SuiteError"]
+__all__: list[Any] = ["LoadedSuite", "load_suite", "parse_suite", "read_suite", "SuiteError"]

@@ -17,6 +17,7 @@ from bench.data import DATASETS
 from bench.losses import LOSSES
 from bench.methods import check_params, pair_problem
 from bench.regularizers import REGULARIZERS
+from bench.suite.optimizer import OptimizerCfg
 from bench.suite.bounds import at_most
 from bench.suite.search import SearchCfg
 
@@ -68,12 +69,11 @@ class DatasetCfg(Section):
             raise ValueError(f"dataset {self.name!r} is embedded and takes no `path:` (only {readers} read one)")
         if entry.kind == "points" and self.resolution is not None:
             raise ValueError(f"dataset {self.name!r} is 2-D points: `resolution` does not apply")
-        if self.download and self.name != "cifar10":
-            raise ValueError("`download` applies to cifar10 only")
-        if self.channels is not None and self.name != "image-folder":
-            raise ValueError("`channels` applies to image-folder only")
-        if self.size is not None and entry.kind != "points":
-            raise ValueError("`size` applies to the 2-D mixtures only")
+        for option in ("download", "channels", "train", "size"):
+            if getattr(self, option) not in (None, False) and option not in entry.options():
+                takers = [n for n in DATASETS.names() if option in DATASETS.get(n).options()]
+                raise ValueError(f"`{option}` applies to {', '.join(takers) or 'no dataset'} only "
+                                 f"(dataset {self.name!r} takes {', '.join(entry.options()) or 'no options'})")
         return self
 
     @property
@@ -82,7 +82,7 @@ class DatasetCfg(Section):
 
     def loader_args(self) -> dict:
         entry = DATASETS.get(self.name)
-        args = self.model_dump(exclude_none=True, exclude={"download"} if self.name != "cifar10" else set())
+        args = self.model_dump(exclude_none=True, exclude=set() if "download" in entry.options() else {"download"})
         if entry.kind == "image" and "resolution" not in args:
             args["resolution"] = entry.default_resolution
         return args
@@ -170,27 +170,6 @@ class MethodCfg(Section):
         return self
 
 
-class OptimizerCfg(Section):
-    """Adam (``beta1``, ``beta2``; defaults 0.5, 0.999) or RMSprop (``beta2`` is its smoothing
-    constant α, default 0.99 as torch and the WGAN reference code; it has no ``beta1``)."""
-
-    name: Literal["adam", "rmsprop"] = "adam"
-    lr_g: float = Field(2e-4, gt=0)
-    lr_d: float = Field(2e-4, gt=0)
-    beta1: float = Field(0.5, ge=0, lt=1)
-    beta2: float = Field(0.999, ge=0, lt=1)
-    n_disc: Annotated[int, at_most("optimizer.n_disc")] = Field(1, ge=1)
-    n_gen: Annotated[int, at_most("optimizer.n_gen")] = Field(1, ge=1)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rmsprop_defaults(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("name") == "rmsprop":
-            if "beta1" in data:
-                raise ValueError("RMSprop has no beta1 (momentum is not used); remove optimizer.beta1 "
-                                 "(beta2 is RMSprop's alpha)")
-            data = {**data, "beta2": data.get("beta2", 0.99)}
-        return data
 
 
 class FailAtCfg(Section):
@@ -263,6 +242,8 @@ class Suite(Section):
     retries: Annotated[int, at_most("retries")] = Field(2, ge=0, description="retries of a trial that raises before it is recorded as error")
     results: Optional[str] = None
     search: Optional[SearchCfg] = Field(None, description="hyperparameter search per grid cell (bench.suite.search)")
+    plugins: list[str] = Field(default_factory=list, description="plugin files, folders or modules (bench.plugins); "
+                               "imported before the rest is validated")
 
     @field_validator("version", mode="before")
     @classmethod

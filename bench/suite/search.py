@@ -162,10 +162,11 @@ class SearchCfg(_Section):
 
 def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
     """The parameters searched in one cell: ``weight`` only where the method's regularizer adds a
-    penalty (not ``none`` or ``clip``), ``beta1`` only for Adam."""
-    from bench.regularizers import REGULARIZERS
-
+    penalty (not ``none`` or ``clip``), ``beta1``/``beta2`` only for an optimizer that stores them
+    (Adam both, RMSprop its α in ``beta2``)."""
     from bench.losses import LOSSES
+    from bench.regularizers import REGULARIZERS
+    from bench.train.optim import OPTIMIZERS
 
     params = search.space.params()
     if REGULARIZERS.get(cell_config["regularizer"]["name"]).penalty is None:  # none, clip
@@ -175,8 +176,10 @@ def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
     for name, (section, applies_to) in METHOD_PARAMS.items():
         if names[section] not in applies_to:
             params.pop(name, None)
-    if cell_config["optimizer"]["name"] != "adam":
-        params.pop("beta1", None)
+    stored = OPTIMIZERS.get(cell_config["optimizer"]["name"]).stored_as.values()
+    for beta in ("beta1", "beta2"):
+        if beta not in stored:
+            params.pop(beta, None)
     return params
 
 

@@ -9,11 +9,13 @@ from bench.arch.spec import ArchSpec, canonical_json
 from bench.losses import LOSSES
 from bench.suite.grid import method_label
 from bench.suite.search import search_columns
+from bench.train.optim import OPTIMIZERS
 
 
 def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: str, data_shape: tuple) -> dict:
     arch, opt, reg = config["arch"], config["optimizer"], config["regularizer"]
     dataset = config["dataset"]
+    stored = OPTIMIZERS.get(opt["name"]).stored_as.values()
     columns = {
         "trial_id": trial_id,
         "suite": suite,
@@ -32,8 +34,9 @@ def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: st
         "optimizer": opt["name"],
         "lr_g": float(opt["lr_g"]),
         "lr_d": float(opt["lr_d"]),
-        "beta1": float(opt["beta1"]) if opt["name"] == "adam" else float("nan"),
-        "beta2": float(opt["beta2"]),
+        "beta1": float(opt["beta1"]) if "beta1" in stored else float("nan"),
+        "beta2": float(opt["beta2"]) if "beta2" in stored else float("nan"),
+        "opt_params": canonical_json(OPTIMIZERS.get(opt["name"]).hyper(opt)),
         "n_disc": int(opt["n_disc"]),
         "n_gen": int(opt["n_gen"]),
         "batch_size": int(config["training"]["batch_size"]),
@@ -42,6 +45,7 @@ def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: st
         "seed": int(config["seed"]),
         "steps": int(config["training"]["steps"]),
         "num_samples": int(config["evaluation"]["num_samples"]),
+        "plugins": canonical_json(config.get("plugins", {})),
         "config_json": canonical_json(config),
         "host": socket.gethostname(),
     }

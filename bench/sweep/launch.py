@@ -25,30 +25,45 @@ class Infeasible(Exception):
     """The cluster cannot run the sweep as asked: no cluster answers, or no node has the resources."""
 
 
-def start_ray(address: str | None, num_cpus: int | None) -> bool:
+def start_ray(address: str | None, num_cpus: int | None, plugins: list | None = None) -> bool:
     """Start a local Ray (or join ``address``) unless one is running; True when this call started it.
-    Raises :class:`Infeasible` when no cluster answers at ``address`` (bench.sweep.feasible)."""
+    Raises :class:`Infeasible` when no cluster answers at ``address`` (bench.sweep.feasible).
+
+    File and folder ``plugins`` (bench.plugins) travel to every worker in the job's
+    ``runtime_env`` (``py_modules``: Ray uploads the staged package and puts it on the workers'
+    ``sys.path``), so a cluster needs no shared filesystem for them."""
+    import sys
+
     import ray
 
+    from bench.plugins import stage_for_workers
     from bench.sweep.feasible import address_problem
 
+    folder = stage_for_workers(plugins or [])
+
     if ray.is_initialized():
+        if folder:
+            print("bench: warning: Ray was started before bench; plugins reach its workers only if its "
+                  "runtime_env carries them", file=sys.stderr, flush=True)
         return False
     problem = address_problem(address, CONNECT_TIMEOUT_S)
     if problem:
         raise Infeasible(problem)
     ray.init(address=address or "local", include_dashboard=False, num_cpus=num_cpus if not address else None,
-             logging_level="ERROR", log_to_driver=False)
+             logging_level="ERROR", log_to_driver=False,
+             runtime_env={"py_modules": [folder]} if folder else None)
     return True
 
 
 def shared_args(loaded: LoadedSuite, inputs: SweepInputs) -> dict:
     """What every trial of the sweep receives besides its own config (bench.sweep.trainable)."""
+    from bench.plugins import worker_imports
     from bench.sweep.provenance import git_commit
 
     suite = loaded.suite
     return {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
-            "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit()}
+            "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit(),
+            "plugins": worker_imports(loaded.plugins)}
 
 
 def check_resources(settings: dict, origin: str | None = None) -> None:

@@ -26,7 +26,7 @@ class RoundRunner:
                                      max_concurrent=max_concurrent)
         self.overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
         self.eval_cfg = inputs.eval_cfg
-        self.started_ray = start_ray(address, num_cpus)
+        self.started_ray = start_ray(address, num_cpus, loaded.plugins)
         try:  # before the search writes anything (bench.sweep.search.run_search)
             check_resources(self.settings)
         except Infeasible:

@@ -4,6 +4,7 @@ Results folder layout::
 
     <results>/suite.yaml     the suite as run (resolved, with includes merged)
     <results>/grid.json      the trial grid: [{"trial_id", "method", "config"}, ...]
+    <results>/plugins.json   the plugins the suite loaded (name, sha256, path, version), if any
     <results>/rows/          Parquet rows, one file per trial (see bench.store)
     <results>/logs/          one log per trial: checkpoint fallbacks, resumes (bench.sweep.trainable)
     <results>/tune/          Ray Tune's experiment state and trial checkpoints
@@ -25,6 +26,7 @@ from bench.suite.load import dump_suite
 from bench.sweep.settings import SETTINGS_FILE
 
 GRID_FILE = "grid.json"
+PLUGINS_FILE = "plugins.json"  # the plugins the sweep loaded: name, sha256, path, version
 TUNE_DIR = "tune"
 
 
@@ -49,7 +51,7 @@ def remove_sweep_state(results: Location) -> None:
     from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR
     from bench.sweep.trainable import LOGS_DIR
 
-    for name in (GRID_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SETTINGS_FILE, SEARCH_DIR,
+    for name in (GRID_FILE, PLUGINS_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SETTINGS_FILE, SEARCH_DIR,
                  TUNE_SEARCH_DIR):
         results.remove(name)
 
@@ -76,6 +78,8 @@ def prepare_results_dir(loaded: LoadedSuite, *, restart: bool) -> bool:
         remove_sweep_state(results)
     results.write_text(dump_suite(loaded.suite), "suite.yaml")
     results.write_text(json.dumps(grid_records(loaded), indent=1), GRID_FILE)
+    if loaded.plugins:
+        results.write_text(json.dumps([p.to_dict() for p in loaded.plugins], indent=1), PLUGINS_FILE)
     return resuming
 
 
@@ -120,7 +124,7 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
         overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
         settings = resumed_settings(location, settings, SETTINGS_FILE, overridden=overridden)
 
-    started_ray = start_ray(address, num_cpus)
+    started_ray = start_ray(address, num_cpus, loaded.plugins)
     try:  # an infeasible request (bench.sweep.feasible) fails here, before anything is written
         trainable = make_trainable(shared_args(loaded, inputs), settings,
                                    location.path(SETTINGS_FILE) if restoring else None)

@@ -58,6 +58,9 @@ def train_trial(param: dict, *, shared: dict) -> None:
 
     import json
 
+    from bench.plugins import activate
+
+    activate(shared.get("plugins", []))  # the suite's plugins, staged by bench.sweep.launch.start_ray
     trial_id, config = param["trial"]["id"], param["trial"]["config"]
     results_dir = Location.of(shared["results_dir"])
     if results_dir.exists(SUMMARIES_DIR, f"{trial_id}.parquet"):

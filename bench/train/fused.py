@@ -117,8 +117,8 @@ class FusedTrainer:
         self.G = FusedModules([g for g, _ in pairs]).to(self.device)
         self.D = FusedModules([d for _, d in pairs]).to(self.device)
         o = c["optimizer"]
-        self.opt_g = make_optimizer(o["name"], self.G.parameters(), o["lr_g"], o["beta1"], o["beta2"])
-        self.opt_d = make_optimizer(o["name"], self.D.parameters(), o["lr_d"], o["beta1"], o["beta2"])
+        self.opt_g = make_optimizer(o, self.G.parameters(), o["lr_g"])
+        self.opt_d = make_optimizer(o, self.D.parameters(), o["lr_d"])
         self.ema_decay = float(c["training"].get("ema", 0.0))
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.ema_decay > 0 else None
         self.d_steps = 0

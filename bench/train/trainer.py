@@ -57,8 +57,8 @@ class Trainer:
         self.G.to(self.device)
         self.D.to(self.device)
         opt = config["optimizer"]
-        self.opt_g = make_optimizer(opt["name"], self.G.parameters(), opt["lr_g"], opt["beta1"], opt["beta2"])
-        self.opt_d = make_optimizer(opt["name"], self.D.parameters(), opt["lr_d"], opt["beta1"], opt["beta2"])
+        self.opt_g = make_optimizer(opt, self.G.parameters(), opt["lr_g"])
+        self.opt_d = make_optimizer(opt, self.D.parameters(), opt["lr_d"])
         train = config["training"]
         self.ema_decay = float(train.get("ema", 0.0))
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.ema_decay > 0 else None
