@@ -218,6 +218,9 @@ class EvaluationCfg(Section):
     inception_path: Optional[str] = Field(None, description="a FID Inception TorchScript file (clean-fid's inception-2015-12-05.pt)")
     resize_mode: Optional[Literal["tf-bilinear", "clean"]] = None
     prdc_k: Optional[int] = Field(None, ge=1, description="k of the k-NN manifolds (precision/recall/density/coverage)")
+    samples: int = Field(64, ge=0, le=1024, description="images in the sample grid saved at every evaluation "
+                         "(2-D data: any value above 0 saves the scatter of the evaluation's points); 0: none. "
+                         "Not part of trial ids: it changes no number")
 
 
 class ResourcesCfg(Section):
@@ -242,6 +245,24 @@ def gpu_share_problem(gpu: float) -> str | None:
     return None
 
 
+class TrackingCfg(Section):
+    """Where Ray Tune's logger callbacks send each trial's config and metrics, besides the
+    TensorBoard files it always writes under ``<results>/tune``: ``mlflow`` (a local store under
+    the results folder unless ``uri`` names a tracking server or store) or ``wandb`` (offline
+    unless you are logged in or set ``WANDB_MODE``).  ``project``: the MLflow experiment / W&B
+    project (default: the suite's name)."""
+
+    logger: Literal["none", "mlflow", "wandb"] = "none"
+    uri: Optional[str] = Field(None, description="MLflow tracking URI (default: file store <results>/mlruns)")
+    project: Optional[str] = Field(None, description="MLflow experiment or W&B project (default: the suite name)")
+
+    @model_validator(mode="after")
+    def _uri_for_mlflow(self):
+        if self.uri is not None and self.logger != "mlflow":
+            raise ValueError("`uri` applies to `logger: mlflow` only")
+        return self
+
+
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -262,6 +283,7 @@ class Suite(Section):
     retries: int = Field(2, ge=0, description="retries of a trial that raises before it is recorded as error")
     results: Optional[str] = None
     search: Optional[SearchCfg] = Field(None, description="hyperparameter search per grid cell (bench.suite.search)")
+    tracking: TrackingCfg = Field(TrackingCfg(), description="live tracking besides TensorBoard (bench.sweep.tracking)")
 
     @field_validator("version", mode="before")
     @classmethod

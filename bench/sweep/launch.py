@@ -35,7 +35,8 @@ def shared_args(loaded: LoadedSuite, inputs: SweepInputs) -> dict:
 
     suite = loaded.suite
     return {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
-            "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit()}
+            "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit(),
+            "samples": suite.evaluation.samples}
 
 
 def make_trainable(shared: dict, settings: dict):
