@@ -21,6 +21,10 @@ def add_parser(subparsers) -> None:
                         help="GPU share per trial, e.g. 0.25 packs four trials on a GPU (default: the suite's resources.gpu)")
     parser.add_argument("--num-cpus", type=int, metavar="N", help="CPUs of the local Ray instance (default: all)")
     parser.add_argument("--cache", metavar="DIR", help="cache of feature extractors and real statistics (default: $BENCH_CACHE or ~/.cache/bench)")
+    parser.add_argument("--logger", choices=("none", "mlflow", "wandb"),
+                        help="also send each trial's config and metrics to MLflow (a local store under the results "
+                        "folder) or W&B (offline unless logged in); default: the suite's tracking.logger. "
+                        "TensorBoard files are always written under <results>/tune")
     parser.set_defaults(func=run)
 
 
@@ -47,6 +51,8 @@ def run(args) -> int:
     loaded = load_or_exit(args.suite, args.results)
     if loaded is None:
         return EXIT_INVALID
+    if args.logger is not None:
+        loaded.suite = with_logger(loaded.suite, args.logger)
     from bench.suite import SuiteError
     from bench.sweep.runner import SweepConflict, run_sweep
 
@@ -61,3 +67,12 @@ def run(args) -> int:
     print(f"bench: {outcome.total} trials: {counts}")
     print(f"bench: results in {outcome.results_dir}; leaderboard: bench report {outcome.results_dir}")
     return 0
+
+
+def with_logger(suite, logger: str):
+    """The suite with ``tracking.logger`` replaced (``--logger``); a ``tracking.uri`` stays only for MLflow."""
+    from bench.suite.schema import TrackingCfg
+
+    old = suite.tracking
+    tracking = TrackingCfg(logger=logger, project=old.project, uri=old.uri if logger == "mlflow" else None)
+    return suite.model_copy(update={"tracking": tracking})

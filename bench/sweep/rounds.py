@@ -28,6 +28,9 @@ class RoundRunner:
         self.eval_cfg = inputs.eval_cfg
         self.started_ray = start_ray(address, num_cpus)
         self.shared = shared_args(loaded, inputs)
+        from bench.sweep.tracking import tracking_callbacks
+
+        self.callbacks = tracking_callbacks(loaded)
 
     def trainable(self, settings: dict):
         from bench.sweep.launch import make_trainable
@@ -56,7 +59,7 @@ class RoundRunner:
             tune_config=tune.TuneConfig(max_concurrent_trials=self.settings["max_concurrent"], reuse_actors=True,
                                         trial_name_creator=trial_name, trial_dirname_creator=trial_name),
             run_config=tune.RunConfig(
-                name=name, storage_path=str(storage), verbose=0, callbacks=[printer],
+                name=name, storage_path=str(storage), verbose=0, callbacks=[printer, *self.callbacks],
                 failure_config=tune.FailureConfig(max_failures=self.settings["retries"]),
                 checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
         ).fit()
