@@ -39,12 +39,18 @@ def sweep(tmp_path, logger: str, ema: float = 0.0, env: dict | None = None):
     return tmp_path / "out", [g["trial_id"] for g in json.loads((tmp_path / "out" / "grid.json").read_text())]
 
 
+@pytest.fixture(scope="module")
+def mlflow_sweep(tmp_path_factory):
+    return sweep(tmp_path_factory.mktemp("mlflow"), "mlflow", ema=0.9)
+
+
 @pytest.mark.slow
-def test_tensorboard_scalars_and_images_and_mlflow_runs_per_trial(tmp_path):
+def test_tensorboard_scalars_and_images_and_mlflow_runs_per_trial(mlflow_sweep):
     from mlflow.tracking import MlflowClient
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    out, trials = sweep(tmp_path, "mlflow", ema=0.9)
+    out, trials = mlflow_sweep
+    tmp_path = out.parent
     assert len(trials) == 2
     for trial in trials:
         events = EventAccumulator(str(out / "tune" / trial), size_guidance={"images": 0})
@@ -82,3 +88,32 @@ def test_wandb_offline_writes_run_files_without_network(tmp_path):
     assert not [p for p in (out / "wandb").rglob("run-*") if p.is_dir()], "an online run was made"
     for run in runs:
         assert list(run.glob("*.wandb")), list(run.iterdir())
+
+
+@pytest.mark.slow
+def test_sample_files_per_evaluation_bench_samples_and_the_gallery_of_the_sweep(mlflow_sweep, tmp_path):
+    import shutil
+
+    from bench.report import build_report
+    from bench.samples import sample_steps
+
+    out, trials = mlflow_sweep
+    for trial in trials:  # 2-D data: the scatter of each evaluation, of G and of its EMA
+        assert list(sample_steps(out, trial)) == list(sample_steps(out, trial, ema=True)) == [20, 40]
+    cli = [sys.executable, "-m", "bench.cli.main", "samples", str(out), trials[0]]
+    proc = subprocess.run(cli + ["--n", "500", "--ema", "--out", str(tmp_path / "big.png")], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "big.png").read_bytes()[:4] == b"\x89PNG" and "at step 40 (EMA)" in proc.stdout
+    proc = subprocess.run(cli + ["--step", "7", "--out", str(tmp_path / "x.png")], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2 and "no checkpoint at step 7; kept: 20, 40" in proc.stderr
+    gone = tmp_path / "gone"
+    shutil.copytree(out, gone, ignore=shutil.ignore_patterns("checkpoint_*"))
+    proc = subprocess.run([*cli[:4], str(gone), trials[0], "--out", str(tmp_path / "y.png")], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2 and "has no checkpoint left" in proc.stderr and not (tmp_path / "y.png").exists()
+
+    summary = build_report(out, tmp_path / "report", metric="modes", n_boot=50)
+    assert "figures/gallery.png" in summary.files
+    assert summary.files["report.html"].read_text().count('class="gallery-cell"') == 2  # 1 architecture × 2 methods

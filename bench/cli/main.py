@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("run", "status", "validate", "report", "archs", "perf")
+SUBCOMMANDS = ("run", "status", "validate", "report", "samples", "archs", "perf")
 
 
 def build_parser() -> argparse.ArgumentParser:

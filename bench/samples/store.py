@@ -73,3 +73,10 @@ def sample_steps(results: str | Location, trial_id: str, *, ema: bool = False) -
         if match and bool(match.group(2)) == ema:
             found[int(match.group(1))] = path
     return dict(sorted(found.items()))
+
+
+def read_sample(results: str | Location, path: str) -> bytes:
+    """The bytes of a sample file listed by :func:`sample_steps`."""
+    location = Location.of(results)
+    with location.fs.open_input_stream(path) as handle:
+        return handle.read()
