@@ -23,6 +23,7 @@ POSITIVE = [
     "eval_metric_fid_seconds", "eval_metric_kid_seconds", "frechet_eigh_seconds", "frechet_sqrtm_seconds",
     "trial_overhead_seconds", "ray_init_seconds", "sweep_trial_seconds_estimated", "sweep_trials_per_hour_estimated",
     "study_cpu_hours", "study_trials", "cpu_cores", "threads_speedup_all_cores",
+    "eval_samples_seconds", "eval_samples_fraction",
 ]
 GPU = ["gpu_steps_per_s_alone", "gpu_steps_per_s_packed_k4", "gpu_packing_gain_k4", "gpu_speedup_bf16",
        "gpu_speedup_channels_last", "gpu_speedup_cudnn_benchmark", "gpu_rel_error_bf16"]
