@@ -100,3 +100,23 @@ def test_two_d_scatter_shows_points_over_modes_deterministically():
 
     spread = points_png(torch.randn(500, 2, generator=torch.Generator().manual_seed(0)) * 0.5, centers, std)
     assert inked(spread) > inked(points_png(ring.x[:500], centers, std)) + 500, "off-mode points not drawn"
+
+
+def test_samples_and_tracking_are_validated_and_stay_out_of_trial_ids(write_suite, mlp_catalogue, tmp_path):
+    from bench.suite import SuiteError, load_suite
+
+    good = {"name": "tiny", "version": 1, "dataset": {"name": "ring8"},
+            "architectures": {"catalogue": str(mlp_catalogue)}, "losses": ["ns"],
+            "training": {"steps": 10, "batch_size": 8}, "evaluation": {"every": 5}, "results": str(tmp_path / "out")}
+    ids = [t.id for t in load_suite(write_suite(good)).trials]
+    more = {**good, "evaluation": {"every": 5, "samples": 0}, "tracking": {"logger": "mlflow", "uri": "sqlite:///x.db"}}
+    assert [t.id for t in load_suite(write_suite(more, "more.yaml")).trials] == ids
+    for bad, field in (({"every": 5, "samples": -1}, "evaluation.samples"),):
+        with pytest.raises(SuiteError, match=field):
+            load_suite(write_suite({**good, "evaluation": bad}, "bad.yaml"))
+    for tracking, field in (({"logger": "comet"}, "tracking.logger"), ({"logger": "wandb", "uri": "x"}, "tracking"),
+                            ({"loger": "mlflow"}, "tracking.loger")):
+        with pytest.raises(SuiteError, match=field) as info:
+            load_suite(write_suite({**good, "tracking": tracking}, "bad.yaml"))
+        assert "bad.yaml" in str(info.value)
+    assert not (tmp_path / "out").exists()

@@ -38,7 +38,7 @@ def gallery_figure(cells, metric: str, caption: str) -> Figure:
             _blank(ax)
             failed = cell.status in ("diverged", "error")
             if cell.png is not None:
-                ax.imshow(png_array(cell.png), interpolation="nearest")
+                ax.imshow(png_array(cell.png), interpolation="antialiased")
             else:
                 ax.set_facecolor("#f1f1f1")
                 ax.text(0.5, 0.5, "failed" if failed else "no samples", ha="center", va="center",
@@ -69,7 +69,7 @@ def strip_figure(strips: list[tuple[str, str, str, list[tuple[int, bytes]]]], me
             _blank(ax)
             if c < len(images):
                 step, data = images[c]
-                ax.imshow(png_array(data), interpolation="nearest")
+                ax.imshow(png_array(data), interpolation="antialiased")
                 ax.set_xlabel(f"step {step}", fontsize=7, labelpad=2)
         axes[r, 0].set_ylabel("\n".join(textwrap.wrap(f"{method} — {which} {metric}", 18)) + f"\n{trial_id}",
                               fontsize=7)
