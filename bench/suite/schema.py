@@ -18,6 +18,7 @@ from bench.losses import LOSSES
 from bench.methods import check_params, pair_problem
 from bench.regularizers import REGULARIZERS
 from bench.suite.search import SearchCfg
+from bench.suite.tracking import TrackingCfg
 
 
 class Section(BaseModel):
@@ -243,24 +244,6 @@ def gpu_share_problem(gpu: float) -> str | None:
         return (f"Ray accepts a GPU share below 1 or a whole number of GPUs (got {gpu:g}); "
                 f"use {int(gpu)} or {int(gpu) + 1}, or a share such as 0.5")
     return None
-
-
-class TrackingCfg(Section):
-    """Where Ray Tune's logger callbacks send each trial's config and metrics, besides the
-    TensorBoard files it always writes under ``<results>/tune``: ``mlflow`` (a local store under
-    the results folder unless ``uri`` names a tracking server or store) or ``wandb`` (offline
-    unless you are logged in or set ``WANDB_MODE``).  ``project``: the MLflow experiment / W&B
-    project (default: the suite's name)."""
-
-    logger: Literal["none", "mlflow", "wandb"] = "none"
-    uri: Optional[str] = Field(None, description="MLflow tracking URI (default: file store <results>/mlruns)")
-    project: Optional[str] = Field(None, description="MLflow experiment or W&B project (default: the suite name)")
-
-    @model_validator(mode="after")
-    def _uri_for_mlflow(self):
-        if self.uri is not None and self.logger != "mlflow":
-            raise ValueError("`uri` applies to `logger: mlflow` only")
-        return self
 
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
