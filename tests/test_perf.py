@@ -25,6 +25,7 @@ POSITIVE = [
     "study_cpu_hours", "study_trials", "cpu_cores", "threads_speedup_all_cores",
     "flops_per_step_mean", "achieved_flops_mean", "matmul_flops", "flops_fraction",
     "fused_steps_per_s_k1", "fused_steps_per_s_k8", "fused_gain_k8", "fused_vs_separate_k1", "fused_vs_separate_k8",
+    "eval_samples_seconds", "eval_samples_fraction",
 ]
 GPU = ["gpu_steps_per_s_alone", "gpu_steps_per_s_packed_k4", "gpu_packing_gain_k4", "gpu_speedup_bf16",
        "gpu_speedup_channels_last", "gpu_speedup_cudnn_benchmark", "gpu_rel_error_bf16"]

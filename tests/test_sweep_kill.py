@@ -127,3 +127,8 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_rows(tmp_path):
         assert (out / "rows" / f"{trial}.parquet").read_bytes() == before[trial], (trial, context)
     assert (resumed.loc[resumed.trial_id.isin(finished), "attempt"] == 1).all(), context
     assert resumed["attempt"].max() >= 1 and resumed.groupby("trial_id")["step"].count().eq(3).all()
+    # the sample grids of every (trial, step): the same files with the same bytes (bench.samples)
+    grids = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "samples").rglob("*.png")}  # noqa: E731
+    ref_grids, resumed_grids = grids(tmp_path / "ref"), grids(out)
+    assert len(ref_grids) == 6 * 3 and resumed_grids.keys() == ref_grids.keys(), context
+    assert all(resumed_grids[k] == v for k, v in ref_grids.items()), context

@@ -30,7 +30,7 @@ def suite(mlp_catalogue, tmp_path):
 
 def leftovers(out: Path, trial_id: str) -> None:
     """What earlier runs (a search, then a grid sweep, or the other way round) leave in ``out``."""
-    for folder in ("rows", "summaries", "tune", "search", "tune-search/round-0123456789/" + trial_id):
+    for folder in ("rows", "summaries", "samples/" + trial_id, "tune", "search", "tune-search/round-0123456789/" + trial_id):
         (out / folder).mkdir(parents=True, exist_ok=True)
     (out / "search" / "studies.journal").write_text("{}\n")
     (out / "search" / "spec.json").write_text("{}")

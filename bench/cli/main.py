@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("run", "status", "validate", "report", "archs", "perf", "weights", "list")
+SUBCOMMANDS = ("run", "status", "validate", "report", "samples", "archs", "perf", "weights", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:

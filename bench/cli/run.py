@@ -26,6 +26,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--num-cpus", type=positive_int, metavar="N", help="CPUs of the local Ray instance (default: all)")
     parser.add_argument("--cache", metavar="DIR", help="cache of feature extractors and real statistics (default: $BENCH_CACHE or ~/.cache/bench)")
     add_plugin_option(parser)
+    parser.add_argument("--logger", choices=("none", "mlflow", "wandb"),
+                        help="also send each trial's config and metrics to MLflow (a local store under the results "
+                        "folder) or W&B (offline unless logged in); default: the suite's tracking.logger. "
+                        "TensorBoard files are always written under <results>/tune")
     parser.set_defaults(func=run)
 
 
@@ -60,6 +64,8 @@ def run(args) -> int:
             f"{args.suite}: results" if loaded.suite.results else f"the default results folder results/{loaded.suite.name}")
         print(f"error: {where}: {problem}", file=sys.stderr)
         return EXIT_INVALID
+    if args.logger is not None:
+        loaded.suite = with_logger(loaded.suite, args.logger)
     from bench.suite import SuiteError
     from bench.sweep.launch import Infeasible
     from bench.sweep.runner import SweepConflict, run_sweep
@@ -75,3 +81,12 @@ def run(args) -> int:
     print(f"bench: {outcome.total} trials: {counts}")
     print(f"bench: results in {outcome.results_dir}; leaderboard: bench report {outcome.results_dir}")
     return 0
+
+
+def with_logger(suite, logger: str):
+    """The suite with ``tracking.logger`` replaced (``--logger``); a ``tracking.uri`` stays only for MLflow."""
+    from bench.suite.schema import TrackingCfg
+
+    old = suite.tracking
+    tracking = TrackingCfg(logger=logger, project=old.project, uri=old.uri if logger == "mlflow" else None)
+    return suite.model_copy(update={"tracking": tracking})

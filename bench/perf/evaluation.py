@@ -6,6 +6,9 @@
 - distance: every metric of the suite on the extracted features (FID via float64 symmetric
   eigendecompositions, KID, IS, PRDC…), each also reported on its own.
 
+The sample files an evaluation also writes (bench.samples) are timed apart: ``eval_samples_seconds``
+and ``eval_samples_fraction`` (of ``eval_seconds``).
+
 And the real-data reference: ``cold`` computes it (real features, mean, covariance, k-NN radii)
 into an empty cache with the feature extractor already trained, ``warm`` loads it from the
 cache as every trial does; ``extractor_train`` is the one-off training of the classifier
@@ -90,7 +93,27 @@ def measure_evaluation(workload, *, device: str = "cpu", repeats: int = 3, trial
     })
     out.update({f"eval_metric_{name}_seconds": med(v) for name, v in per_metric.items()})
     out["feature_extractor"] = reference.feature_extractor
+    out.update(samples_cost(workload, trainer, reference, repeats, out["eval_seconds"]))
     return out
+
+
+def samples_cost(workload, trainer, reference, repeats: int, eval_seconds: float) -> dict:
+    """Seconds to render and write one evaluation's sample files (``bench.samples``: G's grid of
+    ``evaluation.samples`` images, or the 2-D scatter; to a temporary local folder), median of
+    ``repeats``, and that as a fraction of the evaluation's seconds."""
+    from bench.samples import write_evaluation_samples
+
+    n = int(workload.suite.evaluation.samples)
+    if n <= 0:
+        return {"eval_samples_seconds": "not measured: evaluation.samples is 0"}
+    spent = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            write_evaluation_samples(folder, "perf", trainer, n, reference.mixture)
+            spent.append(time.perf_counter() - t0)
+    seconds = statistics.median(spent)
+    return {"eval_samples_seconds": seconds, "eval_samples_fraction": seconds / eval_seconds, "eval_samples_n": n}
 
 
 def evaluations_per_trial(config: dict) -> int:

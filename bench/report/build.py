@@ -11,6 +11,7 @@ import pandas as pd
 
 from bench.report import plots
 from bench.report.budget import budget_curves
+from bench.report.gallery import write_gallery
 from bench.report.columns import config_axes, config_keys, higher_is_better, is_search, metric_columns
 from bench.report.html import FigureEntry
 from bench.report.ranks import architecture_ranks, block_scores, complete_blocks, rank_matrix
@@ -139,9 +140,10 @@ def build_report(
                              thresholds, finished)
     figs = (_figures(out_dir, rows, finished, metric, board, scores, per_arch, pvalues, cd, alpha, curves)
             if figures else [])
+    gallery_figs, gallery = write_gallery(location, out_dir, finished, metric, order, higher) if figures else ([], "")
     summary = ReportSummary(results_dir, out_dir, metric, higher, order, axes, search, prog, len(scores),
                             len(complete), len(per_arch), test, cd, thresholds, board, display, notes)
-    summary.files = write_outputs(summary, extra, figs)
+    summary.files = write_outputs(summary, extra, figs + gallery_figs, gallery=gallery)
     return summary
 
 

@@ -20,6 +20,8 @@ th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; f
 tr:nth-child(even) td { background: #fafafa; }
 figure { margin: 1.2em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-size: 0.85em; color: #555; }
+td.gallery { text-align: center; font-size: 0.8em; } td.gallery img { max-width: 150px; image-rendering: pixelated; }
+td.gallery-failed { background: #fdecea !important; color: #c62828; font-weight: 600; }
 ul.notes li { margin: 0.2em 0; } .muted { color: #666; font-size: 0.85em; }
 """
 
@@ -57,8 +59,10 @@ def render(
     sections: list[tuple[str, str, pd.DataFrame | None]],
     figures: list[FigureEntry],
     how_to_read: list[str],
+    gallery: str = "",
 ) -> str:
-    """The whole page.  ``sections`` are (heading, explanatory text, table or None)."""
+    """The whole page.  ``sections`` are (heading, explanatory text, table or None); ``gallery``
+    an HTML section of sample images (already escaped), placed before the figures."""
     parts = [
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
@@ -71,6 +75,8 @@ def render(
             parts.append(f"<p>{html.escape(text)}</p>")
         if table is not None and not table.empty:
             parts.append(table_html(table))
+    if gallery:
+        parts.append(gallery)
     if figures:
         parts.append("<h2>Figures</h2>")
         parts.extend(figure_html(f) for f in figures)

@@ -30,8 +30,10 @@ HOW_TO_READ = [
 ]
 
 
-def write_outputs(summary, extra: dict[str, pd.DataFrame], figures: list[html.FigureEntry]) -> dict[str, Path]:
-    """Write every file of the report under ``summary.out_dir``; returns name → path."""
+def write_outputs(summary, extra: dict[str, pd.DataFrame], figures: list[html.FigureEntry],
+                  gallery: str = "") -> dict[str, Path]:
+    """Write every file of the report under ``summary.out_dir``; returns name → path.  ``gallery``:
+    the HTML section of sample images (bench.report.gallery), placed before the figures."""
     out = Path(summary.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -51,7 +53,9 @@ def write_outputs(summary, extra: dict[str, pd.DataFrame], figures: list[html.Fi
         ("All metrics", "Median final value per method; * marks the best in each column (arrow: direction).",
          metrics_table),
     ]
-    page = html.render(title=title, notes=summary.notes, sections=sections, figures=figures, how_to_read=HOW_TO_READ)
+    shown = [f for f in figures if f.png.stem != "gallery"] if gallery else figures  # the section shows its cells
+    page = html.render(title=title, notes=summary.notes, sections=sections, figures=shown, how_to_read=HOW_TO_READ,
+                       gallery=gallery)
     files["report.html"].write_text(page, encoding="utf-8")
     for fig in figures:
         files[f"figures/{fig.png.name}"] = fig.png

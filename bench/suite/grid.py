@@ -58,11 +58,13 @@ def load_architectures(suite: Suite, resolve_path: Callable[[str], Path]) -> lis
 
 def evaluation_config(suite: Suite) -> dict:
     """The suite's ``evaluation`` section with the defaults filled in (sample count sized for the
-    dataset, default metrics for its kind); unset options are left out."""
+    dataset, default metrics for its kind); unset options are left out, and so is ``samples``: the
+    sample grids change no number, so they stay out of trial ids (trials get it from the sweep's
+    shared inputs, bench.sweep.launch)."""
     from bench.metrics.reference import default_num_samples
 
     ev = suite.evaluation
-    config = ev.model_dump(exclude_none=True)
+    config = ev.model_dump(exclude_none=True, exclude={"samples"})
     config["num_samples"] = ev.num_samples or default_num_samples(suite.dataset.name)
     config["metrics"] = list(ev.metrics) if ev.metrics else default_metrics(suite.dataset.kind)
     return config

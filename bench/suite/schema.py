@@ -20,6 +20,7 @@ from bench.regularizers import REGULARIZERS
 from bench.suite.optimizer import OptimizerCfg
 from bench.suite.bounds import at_most
 from bench.suite.search import SearchCfg
+from bench.suite.tracking import TrackingCfg
 
 
 class Section(BaseModel):
@@ -198,6 +199,9 @@ class EvaluationCfg(Section):
     inception_path: Optional[str] = Field(None, description="a FID Inception TorchScript file (clean-fid's inception-2015-12-05.pt)")
     resize_mode: Optional[Literal["tf-bilinear", "clean"]] = None
     prdc_k: Optional[int] = Field(None, ge=1, description="k of the k-NN manifolds (precision/recall/density/coverage)")
+    samples: int = Field(64, ge=0, le=1024, description="images in the sample grid saved at every evaluation "
+                         "(2-D data: any value above 0 saves the scatter of the evaluation's points); 0: none. "
+                         "Not part of trial ids: it changes no number")
 
 
 class ResourcesCfg(Section):
@@ -244,6 +248,7 @@ class Suite(Section):
     search: Optional[SearchCfg] = Field(None, description="hyperparameter search per grid cell (bench.suite.search)")
     plugins: list[str] = Field(default_factory=list, description="plugin files, folders or modules (bench.plugins); "
                                "imported before the rest is validated")
+    tracking: TrackingCfg = Field(TrackingCfg(), description="live tracking besides TensorBoard (bench.sweep.tracking)")
 
     @field_validator("version", mode="before")
     @classmethod

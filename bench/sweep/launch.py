@@ -63,7 +63,7 @@ def shared_args(loaded: LoadedSuite, inputs: SweepInputs) -> dict:
     suite = loaded.suite
     return {"results_dir": str(loaded.results_dir), "suite": suite.name, "suite_version": suite.version,
             "dataset_args": inputs.dataset_args, "reference": inputs.reference, "git_commit": git_commit(),
-            "plugins": worker_imports(loaded.plugins)}
+            "plugins": worker_imports(loaded.plugins), "samples": suite.evaluation.samples}
 
 
 def check_resources(settings: dict, origin: str | None = None) -> None:

@@ -36,6 +36,9 @@ class RoundRunner:
                 ray.shutdown()
             raise
         self.shared = shared_args(loaded, inputs)
+        from bench.sweep.tracking import tracking_callbacks
+
+        self.callbacks = tracking_callbacks(loaded)
 
     def trainable(self, settings: dict, origin: str | None = None):
         from bench.sweep.launch import make_trainable
@@ -64,7 +67,7 @@ class RoundRunner:
             tune_config=tune.TuneConfig(max_concurrent_trials=self.settings["max_concurrent"], reuse_actors=True,
                                         trial_name_creator=trial_name, trial_dirname_creator=trial_name),
             run_config=tune.RunConfig(
-                name=name, storage_path=str(storage), verbose=0, callbacks=[printer],
+                name=name, storage_path=str(storage), verbose=0, callbacks=[printer, *self.callbacks],
                 failure_config=tune.FailureConfig(max_failures=self.settings["retries"]),
                 checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
         ).fit()

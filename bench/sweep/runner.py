@@ -7,7 +7,8 @@ Results folder layout::
     <results>/plugins.json   the plugins the suite loaded (name, sha256, path, version), if any
     <results>/rows/          Parquet rows, one file per trial (see bench.store)
     <results>/logs/          one log per trial: checkpoint fallbacks, resumes (bench.sweep.trainable)
-    <results>/tune/          Ray Tune's experiment state and trial checkpoints
+    <results>/samples/       sample grids per trial and evaluation step (bench.samples)
+    <results>/tune/          Ray Tune's experiment state, trial checkpoints, TensorBoard files (bench.sweep.tracking)
     <results>/tune-settings.json  concurrency, retries and trial resources it started with (kept on resume)
 
 ``<results>`` is a local folder, a shared-filesystem path or a pyarrow URI (``s3://…``): Ray
@@ -51,7 +52,7 @@ def remove_sweep_state(results: Location) -> None:
     from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR
     from bench.sweep.trainable import LOGS_DIR
 
-    for name in (GRID_FILE, PLUGINS_FILE, "suite.yaml", "rows", "summaries", LOGS_DIR, TUNE_DIR, SETTINGS_FILE, SEARCH_DIR,
+    for name in (GRID_FILE, PLUGINS_FILE, "suite.yaml", "rows", "summaries", "samples", LOGS_DIR, TUNE_DIR, SETTINGS_FILE, SEARCH_DIR,
                  TUNE_SEARCH_DIR):
         results.remove(name)
 
@@ -117,6 +118,9 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
     reference = inputs.reference
     print(f"bench: features: {reference.feature_extractor}; {reference.num_samples} generated samples per evaluation", flush=True)
+    from bench.sweep.tracking import tracking_callbacks
+
+    callbacks = tracking_callbacks(loaded)  # a tracking store that cannot be used fails before any write
     storage = {} if location.local else {"storage_filesystem": location.fs}
     experiment = location.path(TUNE_DIR)
     restoring = resuming and tune.Tuner.can_restore(experiment, **storage)
@@ -144,7 +148,7 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
                     max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
                     trial_name_creator=trial_name, trial_dirname_creator=trial_name),
                 run_config=tune.RunConfig(
-                    name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer], **storage,
+                    name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer, *callbacks], **storage,
                     failure_config=tune.FailureConfig(max_failures=settings["retries"]),
                     checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
             )

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 import torch
 
+from bench.samples import write_evaluation_samples
 from bench.store import write_trial_rows, write_trial_summary
 from bench.store.io import SUMMARIES_DIR, read_trial_rows, record_trial_error
 from bench.store.location import Location
@@ -97,6 +98,7 @@ def train_trial(param: dict, *, shared: dict) -> None:
         return evaluate(samples, reference, metrics, seed=config["seed"])
 
     def on_evaluation(t: Trainer, row: dict) -> None:
+        write_evaluation_samples(results_dir, trial_id, t, shared.get("samples", 0), reference.mixture)
         write_trial_rows(results_dir, trial_id, rows(t.history))
         if not t.checkpoint_due():  # else on_checkpoint reports this step with its checkpoint
             tune.report(report(t, row))
