@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 # name → (arrow type, description).  Order is the column order of written files.
-CORE_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
+CORE_COLUMNS: dict[str, tuple] = {  # (type, description); new columns (type, role, description)
     "trial_id": (pa.string(), "stable id derived from the trial's config"),
     "suite": (pa.string(), "suite name"),
     "suite_version": (pa.string(), "suite `version`"),
@@ -34,6 +34,8 @@ CORE_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
     "n_disc": (pa.int64(), "D steps per round"),
     "n_gen": (pa.int64(), "G steps per round"),
     "batch_size": (pa.int64(), "batch size"),
+    "pac": (pa.int64(), "config", "PacGAN packing degree m: D judges packs of m samples (1 = no packing)"),
+    "augment": (pa.string(), "config", "DiffAugment policy applied before every D evaluation, comma-separated ('' = none)"),
     "z_dim": (pa.int64(), "latent size"),
     "prior": (pa.string(), "latent prior"),
     "seed": (pa.int64(), "trial seed"),

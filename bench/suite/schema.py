@@ -14,6 +14,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bench.data import DATASETS
+from bench.diffaugment import check_policy
 from bench.losses import LOSSES
 from bench.methods import check_params, pair_problem
 from bench.regularizers import REGULARIZERS
@@ -158,8 +159,14 @@ class RegularizerCfg(Section):
 class MethodCfg(Section):
     loss: LossCfg
     regularizer: RegularizerCfg = RegularizerCfg(name="none")
+    augment: list[str] = Field(default_factory=list, description="DiffAugment policy, e.g. [translation, cutout]")
 
     _shorthand = field_validator("loss", "regularizer", mode="before")(lambda v: _named(v))
+
+    @field_validator("augment")
+    @classmethod
+    def _known_augment(cls, policy: list[str]) -> list[str]:
+        return list(check_policy(policy))
 
     @model_validator(mode="after")
     def _pair_ok(self):
@@ -205,6 +212,7 @@ class TrainingCfg(Section):
     ema: float = Field(0.0, ge=0, lt=1, description="EMA decay of G's weights; 0 disables")
     log_every: int = Field(100, ge=1)
     divergence_threshold: float = Field(1e6, gt=0, description="|loss| above this counts as diverged")
+    pac: Optional[int] = Field(None, ge=1, le=64, description="PacGAN: D judges packs of m samples; default 1 (off)")
     checkpoint_every: Optional[int] = Field(None, ge=1, description="G steps between checkpoints; default: every evaluation")
     fail_at: Optional[FailAtCfg] = Field(None, description="for testing only: trials raise on purpose at a step")
 
@@ -301,6 +309,9 @@ class Suite(Section):
             raise ValueError("give either `methods` or `losses` (× `regularizers`), not both")
         if self.methods is None and not self.losses:
             raise ValueError("give `losses` (and optionally `regularizers`) or `methods`")
+        if self.dataset.kind != "image" and any(m.augment for m in self.methods or []):
+            raise ValueError(f"`augment` (DiffAugment) transforms images; dataset {self.dataset.name!r} is "
+                             f"{self.dataset.kind}: remove `augment` from its methods")
         if self.methods is None:
             problems = {pair_problem(loss.name, reg.name) for loss in self.losses for reg in self.regularizers or []}
             problems.discard(None)

@@ -168,7 +168,7 @@ def cell_method(search: SearchCfg, cell_config: dict) -> str:
     reg = dict(cell_config["regularizer"])
     if "weight" in cell_params(search, cell_config):
         reg["weight"] = REGULARIZERS.get(reg["name"]).default_weight
-    return method_label(cell_config["loss"], reg)
+    return method_label(cell_config["loss"], reg, cell_config.get("augment", ()))
 
 
 def apply_params(cell_config: dict, params: dict[str, Any], meta: dict) -> dict:

@@ -22,6 +22,7 @@ from bench.arch import build_pair, sample_latent
 from bench.arch.spec import ArchSpec
 from bench.losses import LOSSES
 from bench.regularizers import REGULARIZERS, lazy_weight
+from bench.train.d_input import DiscriminatorInput, d_input_settings, packed_shape
 from bench.train.optim import make_optimizer, update_ema
 from bench.train.seeding import rng_state, seed_everything, set_rng_state
 
@@ -48,7 +49,10 @@ class Trainer:
         self.reg_params, self.reg_weight, self.reg_every = reg.get("params", {}), float(reg["weight"]), int(reg.get("every", 1))
         self.data = data.to(self.device)
         out_dim = self.loss.output_dim(self.loss_params)
-        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"])
+        self.pac, policy = d_input_settings(config)
+        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"],
+                                    d_shape=packed_shape(tuple(data.shape[1:]), self.pac))
+        self.D_in = DiscriminatorInput(self.D, pac=self.pac, policy=policy)  # every D evaluation goes through it
         self.G.to(self.device)
         self.D.to(self.device)
         opt = config["optimizer"]
@@ -69,20 +73,20 @@ class Trainer:
 
     # --- one update each -------------------------------------------------------------------
     def _batch(self) -> torch.Tensor:
-        idx = torch.randint(self.data.shape[0], (self.config["training"]["batch_size"],), device=self.device)
+        idx = torch.randint(self.data.shape[0], (self.config["training"]["batch_size"] * self.pac,), device=self.device)
         return self.data[idx]
 
     def _latent(self) -> torch.Tensor:
-        return sample_latent(self.spec, self.config["training"]["batch_size"], device=self.device)
+        return sample_latent(self.spec, self.config["training"]["batch_size"] * self.pac, device=self.device)
 
     def d_step(self, track_grad: bool) -> None:
         real = self._batch()
         with torch.no_grad():
             fake = self.G(self._latent())
-        loss = self.loss.discriminator(d_real=self.D(real), d_fake=self.D(fake), **self.loss_params)
+        loss = self.loss.discriminator(d_real=self.D_in(real), d_fake=self.D_in(fake), **self.loss_params)
         weight = lazy_weight(self.reg_weight, self.reg_every, self.d_steps)
         if self.regularizer.penalty is not None and weight > 0:
-            penalty = self.regularizer.penalty(discriminator=self.D, real=real, fake=fake, **self.reg_params)
+            penalty = self.regularizer.penalty(discriminator=self.D_in, real=real, fake=fake, **self.reg_params)
             loss = loss + weight * penalty
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
@@ -100,8 +104,8 @@ class Trainer:
         d_real = None
         if self.loss.g_needs_real:
             with torch.no_grad():
-                d_real = self.D(self._batch())
-        loss = self.loss.generator(d_real=d_real, d_fake=self.D(self.G(self._latent())), **self.loss_params)
+                d_real = self.D_in(self._batch())
+        loss = self.loss.generator(d_real=d_real, d_fake=self.D_in(self.G(self._latent())), **self.loss_params)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         if track_grad:
