@@ -67,3 +67,16 @@ def pair_problem(loss_name: str, reg_name: str) -> Optional[str]:
             "(or spectral normalization of D, d_norm: sn)"
         )
     return None
+
+
+def latent_problem(reg_name: str, params: Optional[dict], z_dim: int) -> Optional[str]:
+    """Why the codes a regularizer writes into z (InfoGAN's) do not fit a latent of ``z_dim``, or None.
+    At least one entry of z must stay noise."""
+    aux = REGULARIZERS.get(reg_name).auxiliary
+    if aux is None or aux.sample_codes is None:
+        return None
+    size = aux.head_size(dict(params or {}))
+    if size >= z_dim:
+        return (f"regularizer {REGULARIZERS.canonical(reg_name)!r} writes {size} code entries into z, but the "
+                f"architecture's z_dim is {z_dim}: use fewer codes or a larger latent (at least {size + 1})")
+    return None

@@ -127,10 +127,15 @@ class ConvDiscriminator(nn.Module):
             layers.append(make_activation(act))
         self.body = nn.Sequential(*layers)
         self.out_dim = out_dim
-        self.head = wrap(nn.Linear(widths[-1] * s0 * s0, out_dim))
+        self.feature_dim = widths[-1] * s0 * s0
+        self.head = wrap(nn.Linear(self.feature_dim, out_dim))
+
+    def features(self, x):
+        """D's trunk: everything before the output layer, flattened to (B, feature_dim)."""
+        return self.body(x).flatten(1)
 
     def forward(self, x):
-        out = self.head(self.body(x).flatten(1))
+        out = self.head(self.features(x))
         return out.squeeze(1) if self.out_dim == 1 else out
 
 

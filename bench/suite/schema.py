@@ -142,7 +142,10 @@ class RegularizerCfg(Section):
     @model_validator(mode="after")
     def _params_ok(self):
         check_params("regularizer", self.name, self.params)
-        if REGULARIZERS.get(self.name).penalty is None:  # none, clip: nothing to weight or to make lazy
+        entry = REGULARIZERS.get(self.name)
+        if entry.auxiliary is not None and self.every != 1:
+            raise ValueError(f"regularizer {self.name!r} adds its head's terms on every step; `every` does not apply")
+        if not entry.weighted:  # none, clip: nothing to weight or to make lazy
             given = [f"{k}: {getattr(self, k)}" for k, unset in (("weight", 0.0), ("every", 1))
                      if k in self.model_fields_set and getattr(self, k) not in (None, unset)]
             if given:
@@ -250,6 +253,21 @@ def gpu_share_problem(gpu: float) -> str | None:
     return None
 
 
+def trick_problem(method: MethodCfg, dataset: DatasetCfg, training: TrainingCfg) -> str | None:
+    """Why a method's auxiliary head does not fit the data or PacGAN, or None."""
+    aux = REGULARIZERS.get(method.regularizer.name).auxiliary
+    if aux is None:
+        return None
+    name = method.regularizer.name
+    if dataset.kind not in aux.data_kinds:
+        return (f"regularizer {name!r} is defined on {', '.join(aux.data_kinds)} data; dataset {dataset.name!r} "
+                f"is {dataset.kind}" + (" (rotating 2-D points is not a pretext task)" if name == "ssgan" else ""))
+    if (training.pac or 1) > 1:
+        return (f"regularizer {name!r} reads one sample's features from D's trunk, but training.pac: {training.pac} "
+                "makes D read packs of samples; use one or the other")
+    return None
+
+
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -312,6 +330,9 @@ class Suite(Section):
         if self.dataset.kind != "image" and any(m.augment for m in self.methods or []):
             raise ValueError(f"`augment` (DiffAugment) transforms images; dataset {self.dataset.name!r} is "
                              f"{self.dataset.kind}: remove `augment` from its methods")
+        problems = [trick_problem(m, self.dataset, self.training) for m in self.method_list()]
+        if any(problems):
+            raise ValueError("; ".join(sorted({p for p in problems if p})))
         if self.methods is None:
             problems = {pair_problem(loss.name, reg.name) for loss in self.losses for reg in self.regularizers or []}
             problems.discard(None)

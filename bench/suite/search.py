@@ -153,7 +153,7 @@ def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
     from bench.regularizers import REGULARIZERS
 
     params = search.space.params()
-    if REGULARIZERS.get(cell_config["regularizer"]["name"]).penalty is None:  # none, clip
+    if not REGULARIZERS.get(cell_config["regularizer"]["name"]).weighted:  # none, clip
         params.pop("weight", None)
     if cell_config["optimizer"]["name"] != "adam":
         params.pop("beta1", None)
