@@ -9,7 +9,7 @@ import torch
 from bench.arch import ArchSpec, build_pair, param_counts
 from bench.arch.build import module_param_counts
 from bench.arch.extras import MappingNetwork, SelfAttention, attention_params
-from bench.train import Trainer
+from tests.resume_check import assert_resumes_bit_identically
 from tests.test_trainer import IMAGES, config, no_metrics
 
 
@@ -79,24 +79,6 @@ def test_attention_and_mapping_train_and_resume_bit_identically(tmp_path):
         c["arch"]["knobs"].update(g_attention=4, d_attention=4, g_mapping=2)
         return c
 
-    full = Trainer(cfg(), IMAGES)
-    full.run(no_metrics)
+    full = assert_resumes_bit_identically(tmp_path, cfg, IMAGES, 2, no_metrics)
     (attention,) = [m for m in full.G.modules() if isinstance(m, SelfAttention)]
     assert attention.gamma.item() != 0.0  # G's attention block learned (γ moved off 0)
-
-    class Stop(Exception):
-        pass
-
-    def checkpoint(t):
-        torch.save(t.state_dict(), tmp_path / "state.pt")
-        if t.step == 2:
-            raise Stop
-
-    with pytest.raises(Stop):
-        Trainer(cfg(), IMAGES).run(no_metrics, on_checkpoint=checkpoint)
-    resumed = Trainer(cfg(), IMAGES)
-    resumed.load_state_dict(torch.load(tmp_path / "state.pt", weights_only=True))
-    resumed.run(no_metrics)
-    for name in ("G", "D"):
-        for (k, a), b in zip(getattr(full, name).state_dict().items(), getattr(resumed, name).state_dict().values()):
-            assert torch.equal(a, b), (name, k)

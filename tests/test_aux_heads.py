@@ -13,6 +13,7 @@ import torch
 from bench.metrics.codes import matched_accuracy
 from bench.regularizers.auxiliary import info_codes, mutual_information_loss, rotations
 from bench.train import Trainer
+from tests.resume_check import assert_resumes_bit_identically
 from tests.test_trainer import IMAGES, config, no_metrics
 
 LABELS = torch.arange(IMAGES.shape[0]) % 10
@@ -62,33 +63,14 @@ def aux_config(reg: str, **training) -> dict:
 
 @pytest.mark.parametrize("reg", ["infogan", "ssgan"])
 def test_head_trains_and_resumes_bit_identically(tmp_path, reg):
-    full = Trainer(aux_config(reg, steps=6), IMAGES, labels=LABELS)
-    head = copy.deepcopy(full.D.aux_head.state_dict())
-    full.run(no_metrics)
+    head = copy.deepcopy(Trainer(aux_config(reg, steps=6), IMAGES).D.aux_head.state_dict())
+    full = assert_resumes_bit_identically(tmp_path, lambda: aux_config(reg, steps=6), IMAGES, 4, no_metrics,
+                                          labels=LABELS)
     assert any(not torch.equal(v, full.D.aux_head.state_dict()[k]) for k, v in head.items())
     if reg == "infogan":
         assert 0.1 <= full.history[-1]["code_accuracy"] <= 1.0
     else:
         assert "code_accuracy" not in full.history[-1]
-
-    class Stop(Exception):
-        pass
-
-    def checkpoint(t):
-        torch.save(t.state_dict(), tmp_path / "state.pt")
-        if t.step == 4:
-            raise Stop
-
-    with pytest.raises(Stop):
-        Trainer(aux_config(reg, steps=6), IMAGES, labels=LABELS).run(no_metrics, on_checkpoint=checkpoint)
-    resumed = Trainer(aux_config(reg, steps=6), IMAGES, labels=LABELS)
-    resumed.load_state_dict(torch.load(tmp_path / "state.pt", weights_only=True))
-    resumed.run(no_metrics)
-    for name in ("G", "D"):
-        for (k, a), b in zip(getattr(full, name).state_dict().items(), getattr(resumed, name).state_dict().values()):
-            assert torch.equal(a, b), (name, k)
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "wall_s"} for r in rows]  # noqa: E731
-    assert strip(full.history) == strip(resumed.history)
 
 
 def test_trainer_refuses_codes_that_fill_z():

@@ -17,6 +17,7 @@ from bench.losses import LOSSES
 from bench.regularizers import REGULARIZERS
 from bench.train import Trainer
 from bench.train.d_input import DiscriminatorInput, pack
+from tests.resume_check import assert_resumes_bit_identically
 from tests.test_trainer import IMAGES, config, no_metrics
 
 POINTS = torch.randn(256, 2)
@@ -154,25 +155,7 @@ def test_checkpoint_round_trip_with_packing_or_augmentation(tmp_path, extra):
             c["augment"] = extra["augment"]
         return c
 
-    full = Trainer(cfg(), IMAGES)
-    full.run(no_metrics)
-
-    class Stop(Exception):
-        pass
-
-    def checkpoint(t):
-        torch.save(t.state_dict(), tmp_path / "state.pt")
-        if t.step == 4:
-            raise Stop
-
-    with pytest.raises(Stop):
-        Trainer(cfg(), IMAGES).run(no_metrics, on_checkpoint=checkpoint)
-    resumed = Trainer(cfg(), IMAGES)
-    resumed.load_state_dict(torch.load(tmp_path / "state.pt", weights_only=True))
-    resumed.run(no_metrics)
-    for name in ("G", "D"):
-        for (k, a), b in zip(getattr(full, name).state_dict().items(), getattr(resumed, name).state_dict().values()):
-            assert torch.equal(a, b), (name, k)
+    assert_resumes_bit_identically(tmp_path, cfg, IMAGES, 4, no_metrics)
 
 
 # --- suites ----------------------------------------------------------------------------------------------
