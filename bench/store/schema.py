@@ -42,6 +42,8 @@ CORE_COLUMNS: dict[str, tuple] = {  # (type, description); new columns (type, ro
     "steps": (pa.int64(), "step budget of the trial"),
     "d_loss": (pa.float64(), "mean D loss (incl. penalty) since the previous evaluation"),
     "g_loss": (pa.float64(), "mean G loss since the previous evaluation"),
+    "code_accuracy": (pa.float64(), "metric", "InfoGAN: accuracy of Q's categorical code on the real data against the "
+                      "classes after Hungarian matching (NaN without InfoGAN or labels)"),
     "wall_s": (pa.float64(), "seconds since the trial started (training + evaluation)"),
     "feature_extractor": (pa.string(), "extractor whose features the metrics use"),
     "num_samples": (pa.int64(), "generated samples per evaluation"),

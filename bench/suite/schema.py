@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from bench.data import DATASETS
 from bench.diffaugment import check_policy
 from bench.losses import LOSSES
-from bench.methods import check_params, pair_problem
+from bench.methods import check_params, head_problem, pair_problem
 from bench.regularizers import REGULARIZERS
 from bench.suite.search import SearchCfg
 
@@ -253,21 +253,6 @@ def gpu_share_problem(gpu: float) -> str | None:
     return None
 
 
-def trick_problem(method: MethodCfg, dataset: DatasetCfg, training: TrainingCfg) -> str | None:
-    """Why a method's auxiliary head does not fit the data or PacGAN, or None."""
-    aux = REGULARIZERS.get(method.regularizer.name).auxiliary
-    if aux is None:
-        return None
-    name = method.regularizer.name
-    if dataset.kind not in aux.data_kinds:
-        return (f"regularizer {name!r} is defined on {', '.join(aux.data_kinds)} data; dataset {dataset.name!r} "
-                f"is {dataset.kind}" + (" (rotating 2-D points is not a pretext task)" if name == "ssgan" else ""))
-    if (training.pac or 1) > 1:
-        return (f"regularizer {name!r} reads one sample's features from D's trunk, but training.pac: {training.pac} "
-                "makes D read packs of samples; use one or the other")
-    return None
-
-
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -330,15 +315,16 @@ class Suite(Section):
         if self.dataset.kind != "image" and any(m.augment for m in self.methods or []):
             raise ValueError(f"`augment` (DiffAugment) transforms images; dataset {self.dataset.name!r} is "
                              f"{self.dataset.kind}: remove `augment` from its methods")
-        problems = [trick_problem(m, self.dataset, self.training) for m in self.method_list()]
-        if any(problems):
-            raise ValueError("; ".join(sorted({p for p in problems if p})))
         if self.methods is None:
             problems = {pair_problem(loss.name, reg.name) for loss in self.losses for reg in self.regularizers or []}
             problems.discard(None)
             if problems:
                 raise ValueError("losses × regularizers has pairs that make no sense: " + "; ".join(sorted(problems))
                                  + ". Use `methods:` to list the pairs you want")
+        tricks = {head_problem(m.regularizer.name, self.dataset.name, self.dataset.kind, self.training.pac or 1)
+                  for m in self.method_list()} - {None}
+        if tricks:
+            raise ValueError("; ".join(sorted(tricks)))
         return self
 
     def method_list(self) -> list[MethodCfg]:
