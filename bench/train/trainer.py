@@ -7,6 +7,10 @@ regularizer's ``after_d_step`` hook (weight clipping).  Losses are accumulated o
 read only at logging time (every ``log_every`` steps), where divergence — a non-finite loss or
 ``|loss| > divergence_threshold`` — stops the trial with status ``diverged``.  Evaluation every
 ``evaluation.every`` steps and at the end hands a generator to ``evaluate_fn``.
+Every D evaluation (losses and penalties) goes through ``D_in``, the one place where D's input is
+transformed (DiffAugment, PacGAN packing: :mod:`bench.train.d_input`); a regularizer with an
+auxiliary head (InfoGAN, SS-GAN: :mod:`bench.regularizers.auxiliary`) adds ``λ·d_term`` to D's
+loss and ``λ·g_term`` to G's, and may write codes into z.
 """
 
 from __future__ import annotations
