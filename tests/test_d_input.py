@@ -51,8 +51,11 @@ def test_packed_discriminator_reads_m_times_the_channels_and_scores_packs():
     assert trainer.D.body[0].in_channels == 3  # digits are 1 channel: D's first conv reads 3 packed images
     assert trainer._batch().shape == (24, 1, 8, 8)  # batch_size · m samples per step, as fjxmlzn/PacGAN
     assert trainer.D_in(trainer._batch()).shape == (8,)
-    mlp = Trainer({**config(pac=2), "arch": MLP}, POINTS)
+    mlp = Trainer({**config("wgan", "gp", 0.1, steps=2, pac=2), "arch": MLP}, POINTS)
     assert mlp.D.net[0].in_features == 4 and mlp.D_in(mlp._batch()).shape == (8,)
+    before = copy.deepcopy(mlp.D.state_dict())
+    assert mlp.run(lambda samples: {}) == "ok"  # real steps on points, with a gradient penalty on packs
+    assert any(not torch.equal(v, mlp.D.state_dict()[k]) for k, v in before.items())
 
 
 PAIRS = [(loss, reg) for loss in LOSSES.names() for reg in REGULARIZERS.names() if pair_problem(loss, reg) is None]
