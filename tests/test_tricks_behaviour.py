@@ -5,7 +5,7 @@ discovering the digit classes.
   seeds, at the shipped mixtures budget (5,000 G steps, batch 256, Adam 1e-4 β = (0.5, 0.9), NS
   loss), on a small MLP (64 units × 3 layers, z_dim 2) — the protocol of
   ``suites/mixtures.yaml``: 2,500 samples, a mode is covered when a sample within 3σ has it as
-  its nearest mode.
+  its nearest mode.  Measured (seeds 0–4): GAN 8, 1, 8, 1, 8 modes; PacGAN2 8, 8, 8, 8, 8.
 - InfoGAN (K = 10 categories, λ = 1) on digits 16×16 reaches a Hungarian-matched code accuracy
   of at least 0.5 (chance: 0.1) at some evaluation within 3,000 G steps, and ends at ≥ 0.3 — see
   ``bench.metrics.codes``.
