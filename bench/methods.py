@@ -4,7 +4,9 @@
   signatures, so the list can never drift from the code);
 - :func:`check_params` raises ``ValueError`` naming a bad parameter and the valid ones, or a bad
   value (e.g. ``label_smoothing: 1.5``);
-- :func:`pair_problem` says why a loss/regularizer pair makes no sense, or returns ``None``.
+- :func:`pair_problem` says why a loss/regularizer pair makes no sense, or returns ``None``;
+- :func:`head_problem` and :func:`latent_problem` say why an auxiliary head (InfoGAN, SS-GAN) does
+  not fit the data, PacGAN or the latent size.
 """
 
 from __future__ import annotations
@@ -74,4 +76,32 @@ def pair_problem(loss_name: str, reg_name: str) -> Optional[str]:
             f"makes D return an {loss.d_output} (B, k); use one of {', '.join(fits)} with {loss_key!r} "
             "(or spectral normalization of D, d_norm: sn)"
         )
+    return None
+
+
+def latent_problem(reg_name: str, params: Optional[dict], z_dim: int) -> Optional[str]:
+    """Why the codes a regularizer writes into z (InfoGAN's) do not fit a latent of ``z_dim``, or None.
+    At least one entry of z must stay noise."""
+    aux = REGULARIZERS.get(reg_name).auxiliary
+    if aux is None or aux.sample_codes is None:
+        return None
+    size = aux.head_size(dict(params or {}))
+    if size >= z_dim:
+        return (f"regularizer {REGULARIZERS.canonical(reg_name)!r} writes {size} code entries into z, but the "
+                f"architecture's z_dim is {z_dim}: use fewer codes or a larger latent (at least {size + 1})")
+    return None
+
+
+def head_problem(reg_name: str, dataset: str, kind: str, pac: int) -> Optional[str]:
+    """Why a regularizer's auxiliary head (InfoGAN, SS-GAN) does not fit the data or PacGAN, or None."""
+    aux = REGULARIZERS.get(reg_name).auxiliary
+    if aux is None:
+        return None
+    name = REGULARIZERS.canonical(reg_name)
+    if kind not in aux.data_kinds:
+        return (f"regularizer {name!r} is defined on {', '.join(aux.data_kinds)} data; dataset {dataset!r} is "
+                f"{kind}" + (" (rotating 2-D points is not a pretext task)" if name == "ssgan" else ""))
+    if pac > 1:
+        return (f"regularizer {name!r} reads one sample's features from D's trunk, but training.pac: {pac} "
+                "makes D read packs of samples; use one or the other")
     return None

@@ -23,12 +23,22 @@ torch.set_num_threads(1)
 
 LOSS_PARAMS = {"ns": {"label_smoothing": 0.1}, "mmd_repulsive": {"bounded": True, "embedding_dim": 4},
                "mmd": {"embedding_dim": 4}, "began": {"embedding_dim": 4}, "ebgan": {"embedding_dim": 4}}
-REG_PARAMS = {"dragan": {"c": 0.5}, "clip": {"c": 0.05}, "cr": {"shift": 1}}
+REG_PARAMS = {"dragan": {"c": 0.5}, "clip": {"c": 0.05}, "cr": {"shift": 1}, "infogan": {"categories": 2, "continuous": 1}}
 ARCHS = {
     "conv": (ArchSpec("conv", {"g_filters": 8, "d_filters": 8}, z_dim=8), (1, 8, 8)),
     "mlp": (ArchSpec("mlp", {"g_width": 16, "g_depth": 2, "d_width": 16, "d_depth": 2}, z_dim=4), (2,)),
 }
 PAIRS = [(loss, reg) for loss in LOSSES.names() for reg in REGULARIZERS.names() if pair_problem(loss, reg) is None]
+KINDS = {"conv": "image", "mlp": "points"}
+
+
+def fits(reg: str, arch: str) -> bool:
+    """SS-GAN's rotations are defined on images only (the suite refuses it on points)."""
+    aux = REGULARIZERS.get(reg).auxiliary
+    return aux is None or KINDS[arch] in aux.data_kinds
+
+
+CASES = [(arch, loss, reg) for arch in sorted(ARCHS) for loss, reg in PAIRS if fits(reg, arch)]
 
 
 def one_step(loss_name, reg_name, spec, shape, batch=8, seed=0):
@@ -62,8 +72,7 @@ def one_step(loss_name, reg_name, spec, shape, batch=8, seed=0):
     return d, g, d_loss, pen, g_loss, d_before, g_before
 
 
-@pytest.mark.parametrize("arch", sorted(ARCHS))
-@pytest.mark.parametrize("loss_name,reg_name", PAIRS)
+@pytest.mark.parametrize("arch,loss_name,reg_name", CASES)
 def test_one_step_is_finite_and_moves_both_nets(loss_name, reg_name, arch):
     spec, shape = ARCHS[arch]
     d, g, d_loss, pen, g_loss, d_before, g_before = one_step(loss_name, reg_name, spec, shape)

@@ -157,10 +157,11 @@ def test_lazy_weight():
 
 
 def test_registry_names_and_metadata():
-    assert REGULARIZERS.names() == ["none", "gp", "gp_one_sided", "dragan", "r1", "r2", "cr", "clip"]
+    assert REGULARIZERS.names() == ["none", "gp", "gp_one_sided", "dragan", "r1", "r2", "cr", "clip", "infogan", "ssgan"]
     for name, reg in REGULARIZERS.items():
         assert reg.formula and reg.paper
-        assert reg.penalty is not None or name in ("none", "clip")
+        assert reg.penalty is not None or name in ("none", "clip", "infogan", "ssgan")
+        assert (reg.auxiliary is not None) == (name in ("infogan", "ssgan"))
 
 
 # --- augmentation --------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from bench.arch.spec import ArchSpec
 
 
 def build_pair(spec: ArchSpec, data_shape: tuple, d_out_dim: int, seed: int,
-               d_output: str = "logit") -> tuple[nn.Module, nn.Module]:
-    """G and D for ``spec`` on data of ``data_shape`` ((C, H, W) images or (2,) points).
+               d_output: str = "logit", d_shape: tuple | None = None) -> tuple[nn.Module, nn.Module]:
+    """G and D for ``spec`` on data of ``data_shape`` ((C, H, W) images or (2,) points); D reads
+    inputs of ``d_shape`` when given (PacGAN's packed samples, ``bench.train.d_input``).
 
     G maps z (B, z_dim) to (B, *data_shape) (tanh for images, linear for points); D maps data to
     (B,) when ``d_out_dim == 1`` else (B, d_out_dim).  With ``d_output="autoencoder"`` (a loss's
@@ -27,7 +28,7 @@ def build_pair(spec: ArchSpec, data_shape: tuple, d_out_dim: int, seed: int,
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         generator = family.generator(spec, tuple(data_shape))
-        discriminator = _discriminator(family, spec, tuple(data_shape), d_out_dim, d_output)
+        discriminator = _discriminator(family, spec, tuple(d_shape or data_shape), d_out_dim, d_output)
     return generator, discriminator
 
 

@@ -129,6 +129,8 @@ def resolve_architectures(section: Mapping, resolve_path: Callable[[str], Path],
     if data_shape is not None:
         for family in sorted({spec.family for spec in specs}):
             check_data_shape(family, tuple(data_shape))
+        for spec in specs:  # knobs that depend on the resolution (attention at a level) fail here, not in training
+            param_counts(spec, tuple(data_shape))
     return specs
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from bench.arch.extras import MappingNetwork, SelfAttention, check_attention
 from bench.arch.blocks import ResidualDown, ResidualUp, extra_layers, plain_layer, spread
 from bench.arch.knobs import Domain
 from bench.arch.layers import (
@@ -32,6 +33,7 @@ CONV_DEFAULTS = {
     "g_norm": "batch", "d_norm": "none", "g_act": "relu", "d_act": "lrelu",
     "g_kernel": 5, "d_kernel": 5, "g_upsample": "deconv", "d_downsample": "strided",
     "g_block": "plain", "d_block": "plain",
+    "g_attention": 0, "d_attention": 0, "g_mapping": 0,
 }
 """The DCGAN of WGAN-GP's ``gan_cifar.py`` (5×5 kernels, BN in G only): used for knobs a spec omits."""
 
@@ -50,7 +52,13 @@ CONV_DOMAINS = {
     "d_downsample": Domain.choice(DOWNSAMPLING, "strided: stride-2 conv; avgpool: conv + 2×2 mean pool"),
     "g_block": Domain.choice(("plain", "residual"), "plain DCGAN layers or pre-activation residual blocks"),
     "d_block": Domain.choice(("plain", "residual"), "plain DCGAN layers or pre-activation residual blocks"),
+    "g_attention": Domain.integer(0, 1024, "side of G's hidden level followed by a SAGAN self-attention block (0: none)"),
+    "d_attention": Domain.integer(0, 1024, "side of D's hidden level followed by a SAGAN self-attention block (0: none)"),
+    "g_mapping": Domain.integer(0, 16, "layers of a StyleGAN-style mapping network z → w in front of G (0: none)"),
 }
+CONV_OPTIONAL = ("g_attention", "d_attention", "g_mapping")
+"""Knobs that are off by default and that a declared space may leave out (it then never draws them),
+so spaces and catalogues made before they existed keep their samples and ids."""
 
 
 def resolution_plan(resolution: int) -> tuple[int, int]:
@@ -81,11 +89,14 @@ class ConvGenerator(nn.Module):
         widths = [k["g_filters"] * 2 ** (n - 1 - level) for level in range(n)]
         wrap, residual = weight_wrapper(k["g_norm"]), k["g_block"] == "residual"
         norm, act, kernel = k["g_norm"], k["g_act"], k["g_kernel"]
+        check_attention("g_attention", k["g_attention"], s0, n)
         self.start = (widths[0], s0, s0)
         self.project = wrap(nn.Linear(spec.z_dim, widths[0] * s0 * s0))
         layers: list[nn.Module] = [] if residual else [norm_2d(norm, widths[0]), make_activation(act)]
         for level, extra in enumerate(spread(k["g_extra_layers"], n)):
             layers += extra_layers(extra, widths[level], kernel, norm, act, wrap, residual)
+            if k["g_attention"] == s0 * 2 ** level:
+                layers.append(SelfAttention(widths[level], wrap))
             if level == n - 1:
                 break
             c_in, c_out = widths[level], widths[level + 1]
@@ -97,9 +108,11 @@ class ConvGenerator(nn.Module):
             layers += [norm_2d(norm, widths[-1]), make_activation(act)]
         layers += [conv_up(k["g_upsample"], widths[-1], channels, kernel, wrap), nn.Tanh()]
         self.body = nn.Sequential(*layers)
+        self.mapping = MappingNetwork(spec.z_dim, k["g_mapping"], wrap) if k["g_mapping"] else None
 
     def forward(self, z):
-        return self.body(self.project(z).view(z.shape[0], *self.start))
+        w = self.mapping(z) if self.mapping is not None else z
+        return self.body(self.project(w).view(z.shape[0], *self.start))
 
 
 class ConvDiscriminator(nn.Module):
@@ -112,10 +125,13 @@ class ConvDiscriminator(nn.Module):
         widths = [k["d_filters"] * 2 ** level for level in range(n)]
         wrap, residual = weight_wrapper(k["d_norm"]), k["d_block"] == "residual"
         norm, act, kernel, down = k["d_norm"], k["d_act"], k["d_kernel"], k["d_downsample"]
+        check_attention("d_attention", k["d_attention"], s0, n)
         layers: list[nn.Module] = [conv_down(down, channels, widths[0], kernel, wrap), make_activation(act)]
         extras = list(reversed(spread(k["d_extra_layers"], n)))  # D's levels run from high to low resolution
         for level, extra in enumerate(extras):
             layers += extra_layers(extra, widths[level], kernel, norm, act, wrap, residual)
+            if k["d_attention"] == s0 * 2 ** (n - 1 - level):
+                layers.append(SelfAttention(widths[level], wrap))
             if level == n - 1:
                 break
             c_in, c_out = widths[level], widths[level + 1]
@@ -127,10 +143,15 @@ class ConvDiscriminator(nn.Module):
             layers.append(make_activation(act))
         self.body = nn.Sequential(*layers)
         self.out_dim = out_dim
-        self.head = wrap(nn.Linear(widths[-1] * s0 * s0, out_dim))
+        self.feature_dim = widths[-1] * s0 * s0
+        self.head = wrap(nn.Linear(self.feature_dim, out_dim))
+
+    def features(self, x):
+        """D's trunk: everything before the output layer, flattened to (B, feature_dim)."""
+        return self.body(x).flatten(1)
 
     def forward(self, x):
-        out = self.head(self.body(x).flatten(1))
+        out = self.head(self.features(x))
         return out.squeeze(1) if self.out_dim == 1 else out
 
 

@@ -14,6 +14,7 @@ import math
 
 from bench.arch.blocks import spread
 from bench.arch.conv import CONV_DEFAULTS, image_plan
+from bench.arch.extras import attention_params, check_attention, mapping_params
 from bench.arch.mlp import MLP_DEFAULTS
 
 
@@ -39,16 +40,19 @@ def conv_generator_params(knobs: dict, z_dim: int, data_shape: tuple) -> int:
     channels, s0, n = image_plan(data_shape)
     widths = [k["g_filters"] * 2 ** (n - 1 - level) for level in range(n)]
     norm, kernel, residual = k["g_norm"], k["g_kernel"], k["g_block"] == "residual"
+    check_attention("g_attention", k["g_attention"], s0, n)
     # one norm after the projection (plain) or before the output layer (residual)
     total = _linear(z_dim, widths[0] * s0 * s0) + _norm(norm, widths[-1] if residual else widths[0])
     for level, extra in enumerate(spread(k["g_extra_layers"], n)):
         total += _extras(extra, widths[level], kernel, norm)
+        if k["g_attention"] == s0 * 2 ** level:
+            total += attention_params(widths[level])
         if level < n - 1:
             c_in, c_out = widths[level], widths[level + 1]
             total += _conv(c_in, c_out, kernel) + _norm(norm, c_out)
             if residual:
                 total += _norm(norm, c_in) + _conv(c_out, c_out, kernel) + _conv(c_in, c_out, 1)
-    return total + _conv(widths[-1], channels, kernel)
+    return total + _conv(widths[-1], channels, kernel) + mapping_params(z_dim, k["g_mapping"])
 
 
 def conv_discriminator_params(knobs: dict, data_shape: tuple, out_dim: int) -> int:
@@ -56,9 +60,12 @@ def conv_discriminator_params(knobs: dict, data_shape: tuple, out_dim: int) -> i
     channels, s0, n = image_plan(data_shape)
     widths = [k["d_filters"] * 2 ** level for level in range(n)]
     norm, kernel, residual = k["d_norm"], k["d_kernel"], k["d_block"] == "residual"
+    check_attention("d_attention", k["d_attention"], s0, n)
     total = _conv(channels, widths[0], kernel)
     for level, extra in enumerate(reversed(spread(k["d_extra_layers"], n))):
         total += _extras(extra, widths[level], kernel, norm)
+        if k["d_attention"] == s0 * 2 ** (n - 1 - level):
+            total += attention_params(widths[level])
         if level < n - 1:
             c_in, c_out = widths[level], widths[level + 1]
             total += _conv(c_in, c_out, kernel) + _norm(norm, c_out)

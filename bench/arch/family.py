@@ -7,7 +7,7 @@ from typing import Callable
 
 from torch import nn
 
-from bench.arch.conv import CONV_DEFAULTS, CONV_DOMAINS, ConvDiscriminator, ConvGenerator
+from bench.arch.conv import CONV_DEFAULTS, CONV_DOMAINS, CONV_OPTIONAL, ConvDiscriminator, ConvGenerator
 from bench.arch.knobs import Domain, check_knobs
 from bench.arch.mlp import MLP_DEFAULTS, MLP_DOMAINS, MLPDiscriminator, MLPGenerator
 from bench.arch.spec import ArchSpec
@@ -28,6 +28,7 @@ class Family:
     data_kind: str  # "image" or "points"
     defaults: dict = field(default_factory=dict)
     domains: dict = field(default_factory=dict)
+    optional: tuple[str, ...] = ()  # knobs off by default that a declared space may leave out
 
     def all_domains(self) -> dict[str, Domain]:
         """Family knobs plus the latent knobs ``z_dim`` and ``prior``."""
@@ -39,7 +40,7 @@ class Family:
 
 
 FAMILIES: Registry[Family] = Registry("architecture family")
-FAMILIES.add("conv", Family(ConvGenerator, ConvDiscriminator, "image", CONV_DEFAULTS, CONV_DOMAINS))
+FAMILIES.add("conv", Family(ConvGenerator, ConvDiscriminator, "image", CONV_DEFAULTS, CONV_DOMAINS, CONV_OPTIONAL))
 FAMILIES.add("mlp", Family(MLPGenerator, MLPDiscriminator, "points", MLP_DEFAULTS, MLP_DOMAINS))
 
 

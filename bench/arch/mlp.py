@@ -62,7 +62,12 @@ class MLPDiscriminator(nn.Module):
         k = {**MLP_DEFAULTS, **spec.knobs}
         self.out_dim = out_dim
         self.net = _mlp(math.prod(data_shape), out_dim, k["d_width"], k["d_depth"], k["d_act"], k["d_norm"])
+        self.feature_dim = k["d_width"] if k["d_depth"] else math.prod(data_shape)
+
+    def features(self, x):
+        """D's trunk: every layer but the last, (B, feature_dim)."""
+        return self.net[:-1](x.flatten(1))
 
     def forward(self, x):
-        out = self.net(x.flatten(1))
+        out = self.net[-1](self.features(x))
         return out.squeeze(1) if self.out_dim == 1 else out

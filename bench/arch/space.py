@@ -4,6 +4,8 @@ A :class:`Space` names a family, lists *every* knob of that family plus ``z_dim`
 with its declared choices (a fixed knob has one choice), and a parameter budget checked at
 sampling time on a reference data shape.  Register a new space with ``SPACES.add(name, Space(...))``;
 a suite narrows or widens any knob with ``knobs: {name: [choices]}`` (``Space.narrow``).
+A family's *optional* knobs (conv: ``g_attention``, ``d_attention``, ``g_mapping``, off by default)
+may be left out of a space: it then never draws them, so its samples and ids stay as they were.
 
 Sources of the default choices:
 
@@ -52,7 +54,8 @@ class Space:
     def __post_init__(self):
         domains = FAMILIES.get(self.family).all_domains()
         check_knob_names(self.knobs, domains, f"family {self.family!r}")
-        missing = [name for name in domains if name not in self.knobs]
+        optional = FAMILIES.get(self.family).optional
+        missing = [name for name in domains if name not in self.knobs and name not in optional]
         if missing:
             raise ValueError(f"space of family {self.family!r} must declare every knob; missing: {', '.join(missing)}")
         for name, choices in self.knobs.items():
@@ -112,6 +115,18 @@ SPACES.add("bogonet", Space(
     description="default image space: WGAN-GP Table 1 widened with ELU, layer/instance/spectral norm, "
                 "kernel size, up/downsampling, residual blocks, latent size and prior",
     reference="Gulrajani et al. 2017 §5.1 Table 1; Kodali et al. 2017 (BogoNet)",
+    data_shape=(3, 32, 32),
+    max_params=12_000_000,
+))
+
+SPACES.add("bogonet-attn", Space(
+    family="conv",
+    knobs={**SPACES.get("bogonet").knobs,
+           "g_attention": (0, 8, 16), "d_attention": (0, 8, 16), "g_mapping": (0, 2, 4)},
+    description="bogonet plus a SAGAN self-attention block in G and in D (none, at 8×8 or at 16×16) and a "
+                "StyleGAN-style mapping network of 0, 2 or 4 layers in front of G",
+    reference="bogonet; Zhang et al. 2019 (SAGAN, attention at the 32×32 feature maps of 128×128 images); "
+              "Karras et al. 2019 (StyleGAN mapping network)",
     data_shape=(3, 32, 32),
     max_params=12_000_000,
 ))

@@ -12,7 +12,7 @@ trainer seeds per trial.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import torch
 
@@ -20,6 +20,7 @@ from bench.losses.base import keyword_defaults, keyword_params
 from bench.registry import Registry
 
 PENALTY_DATA_ARGS = ("discriminator", "real", "fake")
+AUX_DATA_ARGS = ("discriminator", "real", "fake", "codes")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,12 @@ class Regularizer:
     after_d_step: Optional[Callable[..., None]] = None
     d_outputs: tuple[str, ...] = ("logit", "embedding", "autoencoder")  # D outputs it is defined for
     validate: Optional[Callable[[dict], None]] = None  # value checks; raises ValueError
+    auxiliary: Optional[Any] = None  # a head on D's trunk with terms for D's and G's losses (bench.regularizers.auxiliary)
+
+    @property
+    def weighted(self) -> bool:
+        """True when the suite's weight λ does something (a penalty or an auxiliary head's terms)."""
+        return self.penalty is not None or self.auxiliary is not None
 
     def param_names(self) -> tuple[str, ...]:
         """Parameter names a suite may set (from the signatures of ``penalty`` and ``after_d_step``)."""
@@ -39,6 +46,9 @@ class Regularizer:
             names += keyword_params(self.penalty, PENALTY_DATA_ARGS)
         if self.after_d_step is not None:
             names += [n for n in keyword_params(self.after_d_step, ("discriminator",)) if n not in names]
+        if self.auxiliary is not None:
+            for fn in (self.auxiliary.d_term, self.auxiliary.g_term):
+                names += [n for n in keyword_params(fn, AUX_DATA_ARGS) if n not in names]
         return tuple(names)
 
     def describe(self) -> dict:

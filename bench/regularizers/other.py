@@ -16,7 +16,7 @@ def cr_penalty(*, discriminator, real, fake, flip: bool = True, shift: int | Non
     real = real.detach()
     out = discriminator(real)
     out_aug = discriminator(augment(real, flip=flip, shift=shift, jitter=jitter))
-    diff = (out - out_aug).reshape(real.shape[0], -1)
+    diff = (out - out_aug).reshape(out.shape[0], -1)  # one row per D output (a pack under PacGAN)
     return diff.pow(2).sum(1).mean()
 
 

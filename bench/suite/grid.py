@@ -28,7 +28,7 @@ class Trial:
     def method(self) -> str:
         if self.config.get("search"):  # a sampled point of a hyperparameter search: its cell's label
             return self.config["search"]["method"]
-        return method_label(self.config["loss"], self.config["regularizer"])
+        return method_label(self.config["loss"], self.config["regularizer"], self.config.get("augment", ()))
 
 
 def _params_text(params: dict) -> str:
@@ -36,14 +36,16 @@ def _params_text(params: dict) -> str:
     return "(" + ",".join(f"{k}={text(v)}" for k, v in sorted(params.items())) + ")" if params else ""
 
 
-def method_label(loss: dict, regularizer: dict) -> str:
-    """``loss(params)+regularizer(params)``, e.g. ``ns+none``, ``wgan+gp``, ``ns(label_smoothing=0.1)+r1(weight=1)``."""
+def method_label(loss: dict, regularizer: dict, augment: list | tuple = ()) -> str:
+    """``loss(params)+regularizer(params)[+diffaug(policy)]``, e.g. ``ns+none``, ``wgan+gp``,
+    ``ns(label_smoothing=0.1)+r1(weight=1)``, ``hinge+none+diffaug(translation,cutout)``."""
     reg_params = dict(regularizer.get("params", {}))
     if regularizer["name"] != "none" and regularizer["weight"] != REGULARIZERS.get(regularizer["name"]).default_weight:
         reg_params["weight"] = regularizer["weight"]
     if regularizer.get("every", 1) != 1:
         reg_params["every"] = regularizer["every"]
-    return f"{loss['name']}{_params_text(loss.get('params', {}))}+{regularizer['name']}{_params_text(reg_params)}"
+    label = f"{loss['name']}{_params_text(loss.get('params', {}))}+{regularizer['name']}{_params_text(reg_params)}"
+    return label + (f"+diffaug({','.join(augment)})" if augment else "")
 
 
 def load_architectures(suite: Suite, resolve_path: Callable[[str], Path]) -> list[ArchSpec]:
@@ -106,6 +108,8 @@ def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
         dataset.setdefault("resolution", DATASETS.get(suite.dataset.name).default_resolution)
     evaluation = evaluation_config(suite)
     training = suite.training.model_dump(exclude_none=True)  # unset options do not change trial ids
+    if training.get("pac") == 1:  # pac: 1 is no packing: the same trial as without it
+        del training["pac"]
     trials: list[Trial] = []
     seen: set[str] = set()
     for spec in architectures:
@@ -124,6 +128,8 @@ def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
                         "seed": seed,
                     }
                     config.update(plugin_identity(config))
+                    if method.augment:  # left out when off, so the ids of suites without it do not change
+                        config["augment"] = list(method.augment)
                     trial = Trial(content_id(config, prefix="t-", length=12), json.loads(json.dumps(config)))
                     if trial.id not in seen:  # a repeated axis value gives the same trial once
                         seen.add(trial.id)

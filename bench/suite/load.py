@@ -268,12 +268,23 @@ def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: 
     too_many = limit_problem("trials", cells)
     if too_many:
         problems.append(("", f"architectures × methods × optimizer settings × seeds = {too_many}"))
+    problems += latent_problems(suite, architectures)
     if problems:
         raise SuiteError.of_suite(path, problems)
     trials = expand_trials(suite, architectures)
     results_dir = _results_location(results) if results is not None else (
         resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)
     return LoadedSuite(suite, path, architectures, trials, results_dir, loaded_plugins)
+
+
+def latent_problems(suite: Suite, architectures: list[ArchSpec]) -> list[tuple[str, str]]:
+    """Methods whose latent codes (InfoGAN) do not fit an architecture's z."""
+    from bench.methods import latent_problem
+
+    found = {latent_problem(m.regularizer.name, m.regularizer.params, spec.z_dim) + f" ({spec.id})"
+             for m in suite.method_list() for spec in architectures
+             if latent_problem(m.regularizer.name, m.regularizer.params, spec.z_dim)}
+    return [("methods", problem) for problem in sorted(found)]
 
 
 def _results_location(results: str | Path) -> Path | str:

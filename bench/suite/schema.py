@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bench.data import DATASETS
+from bench.diffaugment import check_policy
 from bench.losses import LOSSES
-from bench.methods import check_params, pair_problem
+from bench.methods import check_params, head_problem, pair_problem
 from bench.regularizers import REGULARIZERS
 from bench.suite.optimizer import OptimizerCfg
 from bench.suite.bounds import at_most
@@ -143,7 +144,10 @@ class RegularizerCfg(Section):
     @model_validator(mode="after")
     def _params_ok(self):
         check_params("regularizer", self.name, self.params)
-        if REGULARIZERS.get(self.name).penalty is None:  # none, clip: nothing to weight or to make lazy
+        entry = REGULARIZERS.get(self.name)
+        if entry.auxiliary is not None and self.every != 1:
+            raise ValueError(f"regularizer {self.name!r} adds its head's terms on every step; `every` does not apply")
+        if not entry.weighted:  # none, clip: nothing to weight or to make lazy
             given = [f"{k}: {getattr(self, k)}" for k, unset in (("weight", 0.0), ("every", 1))
                      if k in self.model_fields_set and getattr(self, k) not in (None, unset)]
             if given:
@@ -160,8 +164,14 @@ class RegularizerCfg(Section):
 class MethodCfg(Section):
     loss: LossCfg
     regularizer: RegularizerCfg = RegularizerCfg(name="none")
+    augment: list[str] = Field(default_factory=list, description="DiffAugment policy, e.g. [translation, cutout]")
 
     _shorthand = field_validator("loss", "regularizer", mode="before")(lambda v: _named(v))
+
+    @field_validator("augment")
+    @classmethod
+    def _known_augment(cls, policy: list[str]) -> list[str]:
+        return list(check_policy(policy))
 
     @model_validator(mode="after")
     def _pair_ok(self):
@@ -186,6 +196,7 @@ class TrainingCfg(Section):
     ema: float = Field(0.0, ge=0, lt=1, description="EMA decay of G's weights; 0 disables")
     log_every: int = Field(100, ge=1)
     divergence_threshold: float = Field(1e6, gt=0, description="|loss| above this counts as diverged")
+    pac: Optional[int] = Field(None, ge=1, le=64, description="PacGAN: D judges packs of m samples; default 1 (off)")
     checkpoint_every: Optional[int] = Field(None, ge=1, description="G steps between checkpoints; default: every evaluation")
     fail_at: Optional[FailAtCfg] = Field(None, description="for testing only: trials raise on purpose at a step")
 
@@ -288,12 +299,19 @@ class Suite(Section):
             raise ValueError("give either `methods` or `losses` (× `regularizers`), not both")
         if self.methods is None and not self.losses:
             raise ValueError("give `losses` (and optionally `regularizers`) or `methods`")
+        if self.dataset.kind != "image" and any(m.augment for m in self.methods or []):
+            raise ValueError(f"`augment` (DiffAugment) transforms images; dataset {self.dataset.name!r} is "
+                             f"{self.dataset.kind}: remove `augment` from its methods")
         if self.methods is None:
             problems = {pair_problem(loss.name, reg.name) for loss in self.losses for reg in self.regularizers or []}
             problems.discard(None)
             if problems:
                 raise ValueError("losses × regularizers has pairs that make no sense: " + "; ".join(sorted(problems))
                                  + ". Use `methods:` to list the pairs you want")
+        tricks = {head_problem(m.regularizer.name, self.dataset.name, self.dataset.kind, self.training.pac or 1)
+                  for m in self.method_list()} - {None}
+        if tricks:
+            raise ValueError("; ".join(sorted(tricks)))
         return self
 
     def method_list(self) -> list[MethodCfg]:

@@ -169,7 +169,7 @@ def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
     from bench.train.optim import OPTIMIZERS
 
     params = search.space.params()
-    if REGULARIZERS.get(cell_config["regularizer"]["name"]).penalty is None:  # none, clip
+    if not REGULARIZERS.get(cell_config["regularizer"]["name"]).weighted:  # none, clip
         params.pop("weight", None)
     names = {"loss": LOSSES.canonical(cell_config["loss"]["name"]),
              "regularizer": REGULARIZERS.canonical(cell_config["regularizer"]["name"])}
@@ -191,7 +191,7 @@ def cell_method(search: SearchCfg, cell_config: dict) -> str:
     reg = dict(cell_config["regularizer"])
     if "weight" in cell_params(search, cell_config):
         reg["weight"] = REGULARIZERS.get(reg["name"]).default_weight
-    return method_label(cell_config["loss"], reg)
+    return method_label(cell_config["loss"], reg, cell_config.get("augment", ()))
 
 
 def apply_params(cell_config: dict, params: dict[str, Any], meta: dict) -> dict:

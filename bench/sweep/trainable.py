@@ -118,7 +118,7 @@ def train_trial(param: dict, *, shared: dict) -> None:
 
     try:
         dataset = _dataset(json.dumps(shared["dataset_args"], sort_keys=True))
-        trainer = Trainer(config, dataset.x, device=device)
+        trainer = Trainer(config, dataset.x, device=device, labels=dataset.labels)
         state = restore_state(tune.get_checkpoint(), log)
         if state is not None:
             trainer.load_state_dict(state)

@@ -10,6 +10,10 @@ read only at logging time (every ``log_every`` steps), where divergence — a no
 own state (BEGAN's k_t, ``Loss.state``) gets ``state.inputs()`` in both loss calls, an
 ``after_d_step`` hook after each D update, its ``row()`` columns in every result row, and its
 ``state_dict()`` in the checkpoint, so a resumed trial continues bit-identically.
+Every D evaluation (losses and penalties) goes through ``D_in``, the one place where D's input is
+transformed (DiffAugment, PacGAN packing: :mod:`bench.train.d_input`); a regularizer with an
+auxiliary head (InfoGAN, SS-GAN: :mod:`bench.regularizers.auxiliary`) adds ``λ·d_term`` to D's
+loss and ``λ·g_term`` to G's, and may write codes into z.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ import torch
 from bench.arch import build_pair, sample_latent
 from bench.arch.spec import ArchSpec
 from bench.losses import LOSSES
+from bench.methods import latent_problem
 from bench.regularizers import REGULARIZERS, lazy_weight
+from bench.regularizers.auxiliary import attach_head
+from bench.train.d_input import DiscriminatorInput, d_input_settings, packed_shape
 from bench.train.optim import make_optimizer, update_ema
 from bench.train.seeding import rng_state, seed_everything, set_rng_state
 
@@ -40,7 +47,8 @@ class DeliberateFailure(RuntimeError):
 class Trainer:
     """Everything one trial trains: G, D, optimizers, EMA, counters and the row history."""
 
-    def __init__(self, config: dict, data: torch.Tensor, *, device: str | torch.device = "cpu"):
+    def __init__(self, config: dict, data: torch.Tensor, *, device: str | torch.device = "cpu",
+                 labels: Optional[torch.Tensor] = None):
         self.config, self.device = config, torch.device(device)
         seed_everything(config["seed"])
         self.spec = ArchSpec.from_dict(config["arch"])
@@ -51,9 +59,18 @@ class Trainer:
         self.reg_params, self.reg_weight, self.reg_every = reg.get("params", {}), float(reg["weight"]), int(reg.get("every", 1))
         self.data = data.to(self.device)
         out_dim = self.loss.output_dim(self.loss_params)
-        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"], self.loss.d_output)
+        self.pac, policy = d_input_settings(config)
+        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"], self.loss.d_output,
+                                    d_shape=packed_shape(tuple(data.shape[1:]), self.pac))
         # a loss's own state across steps (BEGAN's k_t), checkpointed with the trainer
         self.loss_state = self.loss.state(self.loss_params, self.device) if self.loss.state is not None else None
+        self.D_in = DiscriminatorInput(self.D, pac=self.pac, policy=policy)  # every D evaluation goes through it
+        self.aux, self.labels, self._codes = self.regularizer.auxiliary, labels, None
+        if self.aux is not None:  # a head on D's trunk (InfoGAN's Q, SS-GAN's rotation classifier)
+            problem = latent_problem(reg["name"], self.reg_params, self.spec.z_dim)
+            if problem:
+                raise ValueError(problem)
+            attach_head(self.D, self.aux.head_size(self.reg_params), config["seed"])
         self.G.to(self.device)
         self.D.to(self.device)
         opt = config["optimizer"]
@@ -74,22 +91,30 @@ class Trainer:
 
     # --- one update each -------------------------------------------------------------------
     def _batch(self) -> torch.Tensor:
-        idx = torch.randint(self.data.shape[0], (self.config["training"]["batch_size"],), device=self.device)
+        idx = torch.randint(self.data.shape[0], (self.config["training"]["batch_size"] * self.pac,), device=self.device)
         return self.data[idx]
 
-    def _latent(self) -> torch.Tensor:
-        return sample_latent(self.spec, self.config["training"]["batch_size"], device=self.device)
+    def _latent(self, batch: Optional[int] = None, generator: Optional[torch.Generator] = None) -> torch.Tensor:
+        """z for G (a training batch by default); an auxiliary head with codes writes them into z
+        and keeps them in ``_codes`` for its loss terms."""
+        batch = batch or self.config["training"]["batch_size"] * self.pac
+        z = sample_latent(self.spec, batch, device=self.device, generator=generator)
+        if self.aux is not None and self.aux.sample_codes is not None:
+            z, self._codes = self.aux.sample_codes(z, generator=generator, **self.reg_params)
+        return z
 
     def d_step(self, track_grad: bool) -> None:
         real = self._batch()
         with torch.no_grad():
             fake = self.G(self._latent())
-        d_real, d_fake = self.D(real), self.D(fake)
+        d_real, d_fake = self.D_in(real), self.D_in(fake)
         loss = self.loss.discriminator(d_real=d_real, d_fake=d_fake, **self.loss_params, **self._state_inputs())
         weight = lazy_weight(self.reg_weight, self.reg_every, self.d_steps)
         if self.regularizer.penalty is not None and weight > 0:
-            penalty = self.regularizer.penalty(discriminator=self.D, real=real, fake=fake, **self.reg_params)
+            penalty = self.regularizer.penalty(discriminator=self.D_in, real=real, fake=fake, **self.reg_params)
             loss = loss + weight * penalty
+        if self.aux is not None:
+            loss = loss + self.reg_weight * self.aux.d_term(self.D, real=real, fake=fake, codes=self._codes, **self.reg_params)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         if track_grad:
@@ -108,9 +133,11 @@ class Trainer:
         d_real = None
         if self.loss.g_needs_real:
             with torch.no_grad():
-                d_real = self.D(self._batch())
-        loss = self.loss.generator(d_real=d_real, d_fake=self.D(self.G(self._latent())), **self.loss_params,
-                                   **self._state_inputs())
+                d_real = self.D_in(self._batch())
+        fake = self.G(self._latent())
+        loss = self.loss.generator(d_real=d_real, d_fake=self.D_in(fake), **self.loss_params, **self._state_inputs())
+        if self.aux is not None:
+            loss = loss + self.reg_weight * self.aux.g_term(self.D, fake=fake, codes=self._codes, **self.reg_params)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         if track_grad:
@@ -192,6 +219,8 @@ class Trainer:
         }
         if self.status == "ok":
             row.update(evaluate_fn(self.generate(self.G)))
+            if self.aux is not None and self.aux.metrics is not None:
+                row.update(self.aux.metrics(self.D, data=self.data, labels=self.labels, **self.reg_params))
             if self.G_ema is not None:
                 row.update({f"ema_{k}": v for k, v in evaluate_fn(self.generate(self.G_ema)).items()})
         if self.loss_state is not None:
@@ -207,8 +236,7 @@ class Trainer:
         rng = torch.Generator(device=self.device).manual_seed(self.config["seed"] + EVAL_SEED_OFFSET)
         was_training = generator.training
         generator.eval()
-        out = [generator(sample_latent(self.spec, min(batch, num - i), device=self.device, generator=rng)).float()
-               for i in range(0, num, batch)]
+        out = [generator(self._latent(min(batch, num - i), generator=rng)).float() for i in range(0, num, batch)]
         generator.train(was_training)
         return torch.cat(out)
 
