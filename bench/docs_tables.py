@@ -164,7 +164,8 @@ def knob_table(family: str) -> str:
     for knob, domain in entry.all_domains().items():
         default = entry.defaults.get(knob, "—")
         rows.append([code(knob), cell(domain.doc), cell(domain.describe()), cell(default),
-                     *[cell(", ".join(map(str, space.knobs[knob]))) for _, space in spaces]])
+                     *[cell(", ".join(map(str, space.knobs[knob])) if knob in space.knobs else f"{default} (not drawn)")
+                       for _, space in spaces]])
     return table(["knob", "meaning", "supported", "default", *[f"`{name}`" for name, _ in spaces]], rows)
 
 
