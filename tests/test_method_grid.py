@@ -97,7 +97,7 @@ def test_pair_problem_rejects_exactly_gradient_penalties_with_embeddings():
     rejected = {(lo, r) for lo in LOSSES.names() for r in REGULARIZERS.names() if pair_problem(lo, r)}
     penalties = ("gp", "gp_one_sided", "dragan", "r1", "r2")
     assert rejected == ({(lo, r) for lo in ("mmd", "mmd_repulsive") for r in penalties}
-                        | {(lo, r) for lo in ("began", "ebgan") for r in penalties + ("cr",)})
+                        | {(lo, r) for lo in ("began", "ebgan") for r in penalties + ("cr", "infogan", "ssgan")})
     message = pair_problem("began", "gp")
     assert "auto-encoder" in message and "'began'" in message and "none, clip" in message
     message = pair_problem("mmd_rep", "wgan_gp")  # aliases resolve

@@ -158,12 +158,17 @@ def _ss_validate(params: dict) -> None:
     check_positive(params, "g_weight", allow_zero=True)
 
 
+# The head sits on D's trunk of the conv/mlp families; the auto-encoder D (BEGAN, EBGAN) has an
+# encoder and a decoder instead, so a head there would be a different model.
+HEAD_D_OUTPUTS = ("logit", "embedding")
+
 REGULARIZERS.add("infogan", Regularizer(
     None,
     formula="λ L_I on D's and G's losses, L_I = CE(Q(c₁|G(z,c)), c₁) + w·½‖Q_μ(G(z,c)) − c₂‖²; "
             "c₁ ~ Cat(K) one-hot, c₂ ~ U[-1,1]: the last K + n entries of z",
     paper="Chen, Duan, Houthooft, Schulman, Sutskever & Abbeel 2016, InfoGAN (λ = 1 for discrete codes)",
     default_weight=1.0,
+    d_outputs=HEAD_D_OUTPUTS,
     validate=_info_validate,
     auxiliary=Auxiliary(
         head_size=lambda p: p.get("categories", 10) + p.get("continuous", 0),
@@ -177,6 +182,7 @@ REGULARIZERS.add("ssgan", Regularizer(
     paper="Chen, Zhai, Ritter, Lucic & Houlsby 2019, Self-Supervised GANs via Auxiliary Rotation Loss "
           "(weights of google/compare_gan ssgan.py: 1.0 on D, 0.2 on G)",
     default_weight=1.0,
+    d_outputs=HEAD_D_OUTPUTS,
     validate=_ss_validate,
     auxiliary=Auxiliary(head_size=lambda p: ROTATIONS, d_term=ss_d_term, g_term=ss_g_term, data_kinds=("image",)),
 ), aliases=("ss_gan", "rotation"))
