@@ -19,7 +19,7 @@ def row(trial: str, step: int, **extra) -> dict:
 def test_written_file_has_the_declared_types(tmp_path):
     path = write_trial_rows(tmp_path, "t-a", [row("t-a", 10, fid=1.5, seed=3), row("t-a", 20, fid=None, seed=3)])
     schema = pq.read_schema(path)
-    for name, (arrow_type, _) in CORE_COLUMNS.items():
+    for name, (arrow_type, _role, _) in CORE_COLUMNS.items():
         assert schema.field(name).type == arrow_type, name
     table = pq.read_table(path).to_pandas()
     assert table["fid"].iloc[0] == 1.5 and math.isnan(table["fid"].iloc[1])  # NaN, never a magic number
