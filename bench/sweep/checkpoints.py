@@ -36,7 +36,7 @@ class CorruptCheckpoint(Exception):
     """A checkpoint folder that cannot be trusted; the message says why."""
 
 
-EXPERIMENTS = ("tune", "tune-repair", "tune-search/*")  # Tune experiments that can hold a trial's folder
+EXPERIMENTS = ("tune", "tune-repair/*", "tune-search/*")  # Tune experiments that can hold a trial's folder
 
 
 def write_checkpoint(state: dict, folder: str, between=None) -> None:
