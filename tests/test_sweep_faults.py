@@ -69,7 +69,8 @@ def test_a_failing_trial_ends_as_error_after_retries_and_the_others_finish(tmp_p
     status = bench("status", str(out), "--json")
     assert status.returncode == 0, status.stderr
     report = json.loads(status.stdout)
-    assert report["counts"] == {"finished": 2, "running": 0, "pending": 0, "errored": 2, "diverged": 0}
+    assert report["counts"] == {"finished": 2, "running": 0, "pending": 0, "errored": 2, "diverged": 0,
+                                "incomplete": 0}
     assert all("deliberate failure" in message for message in report["errors"].values())
     assert "errored   2" in bench("status", str(out)).stdout
 

@@ -66,7 +66,7 @@ CORE_COLUMNS: dict[str, tuple[pa.DataType, str, str]] = {
     "versions": (pa.string(), "provenance", "library versions, JSON"),
     "host": (pa.string(), "provenance", "host name of the worker"),
     "device": (pa.string(), "provenance", "torch device the trial ran on"),
-    "timestamp": (pa.string(), "volatile", "UTC time the row was written, ISO 8601"),
+    "timestamp": (pa.string(), "volatile", "UTC time the row was computed, ISO 8601 (kept when a later attempt rewrites the file)"),
     "attempt": (pa.int64(), "volatile", "how many times the trial has been started (1 = first run; retries and resumes add 1)"),
     "resumed_from": (pa.int64(), "volatile", "step of the checkpoint this attempt started from (0 = from scratch)"),
 }

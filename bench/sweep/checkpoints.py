@@ -173,13 +173,17 @@ def restore_newest(location, trial_id: str, checkpoint, log: Callable[[str], Non
     candidates = stored_checkpoints(location, trial_id)
     if not candidates:
         return restore_state(checkpoint, log)
+    rejected = False
     for candidate in candidates:
         try:
             state = load_checkpoint(candidate)
         except CorruptCheckpoint as exc:
             log(f"checkpoint {candidate.path} rejected: {exc}")
+            rejected = True
             continue
-        if checkpoint is None or candidate.path.rstrip("/") != checkpoint.path.rstrip("/"):
+        if rejected:
+            log(f"falling back to the previous checkpoint {candidate.path} (step {state['step']})")
+        elif checkpoint is None or candidate.path.rstrip("/") != checkpoint.path.rstrip("/"):
             log(f"using the newest verified checkpoint {candidate.path} (step {state['step']})"
                 + ("" if checkpoint is None else f" instead of Tune's {checkpoint.path}"))
         return state

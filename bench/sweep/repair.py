@@ -1,15 +1,19 @@
-"""Verify a grid sweep's trials against their budgets, and repair the ones that fall short.
+"""Resume and repair a grid sweep from what is on storage, never from Ray Tune's saved state.
 
-Ray Tune restores an experiment from its saved state and never reruns a trial it recorded as
-TERMINATED.  But a trial's rows, its summary and Tune's state are written at different moments, so
-a kill (or a damaged or deleted row file) can leave a trial that Tune calls done while its rows stop
-short.  ``bench run`` therefore checks every trial on storage (bench.sweep.completeness):
+A trial's rows, its summary and Tune's experiment state are written at different moments by
+different processes, and Tune's own files are not written atomically: a SIGKILL while Tune syncs
+its experiment folder leaves ``tuner.pkl`` and ``experiment_state-*.json`` empty (seen in the kill
+test: ``Tuner.restore`` then fails with ``EOFError``), and a kill between a trial's last evaluation
+and Tune's next save leaves a trial that Tune calls TERMINATED with rows that stop short — Tune
+never reruns it.  So a resumed sweep does not restore Tune's experiment at all:
 
-* before Tune starts, :func:`announce` prints each trial that Tune (or its summary) calls done but
-  whose rows fall short or cannot be read, and every row file of no trial;
-* after Tune's run, :func:`repair` trains every trial whose rows still fall short — not done, not
-  errored — in a new Tune experiment ``tune-repair/<n>/`` (trials continue from their newest verified
-  checkpoint in any of the sweep's experiments, bench.sweep.checkpoints), and checks again.
+* :func:`announce` prints each trial that Tune (or its summary) calls done but whose rows fall
+  short or cannot be read, and every row file of no trial;
+* :func:`run_round` trains the trials that are not done on storage (bench.sweep.completeness) —
+  on resume also the errored ones, which are retried — in a new Tune experiment
+  ``tune-repair/<n>/``; each continues from its newest verified checkpoint in any experiment of the
+  sweep (bench.sweep.checkpoints), with the settings the sweep started with
+  (bench.sweep.settings); after every Tune run the trials still short are trained once more.
 """
 
 from __future__ import annotations
@@ -44,34 +48,42 @@ def announce(location: Location) -> Audit:
     return found
 
 
-def repair(location: Location, trainable, settings: dict, storage: dict) -> list[str]:
-    """Train the trials whose rows fall short after Tune's run in one new repair experiment;
-    returns the ids still short afterwards (printed as a warning)."""
+def run_round(location: Location, trainable, settings: dict, storage: dict, *, retry_errored: bool,
+              callbacks: list = ()) -> list[str]:
+    """Train the trials not done on storage (and, with ``retry_errored``, the errored ones) in a
+    new experiment ``tune-repair/<n>/``; returns the ids trained."""
     from ray import tune
 
     from bench.sweep.launch import trial_name
 
     grid = grid_of(location)
-    short = audit(location, grid).ids(*SHORT)
-    if not short:
+    todo = audit(location, grid).ids(*SHORT, *(("errored",) if retry_errored else ()))
+    if not todo:
         return []
     config = {r["trial_id"]: r["config"] for r in grid}
     name = str(_next_round(location))
-    print(f"bench: {len(short)} trial(s) ended short of their budget: repairing {', '.join(short)} in "
-          f"{REPAIR_DIR}/{name}/", flush=True)
+    what = "not done" if retry_errored else "short of their budget after Tune's run"
+    print(f"bench: {len(todo)} trial(s) {what}: training {', '.join(todo)} in {REPAIR_DIR}/{name}/", flush=True)
     tune.Tuner(
         trainable,
-        param_space={"trial": tune.grid_search([{"id": t, "config": config[t]} for t in short])},
+        param_space={"trial": tune.grid_search([{"id": t, "config": config[t]} for t in todo])},
         tune_config=tune.TuneConfig(max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
                                     trial_name_creator=trial_name, trial_dirname_creator=trial_name),
         run_config=tune.RunConfig(name=name, storage_path=location.path(REPAIR_DIR), verbose=0, **storage,
+                                  callbacks=list(callbacks),
                                   failure_config=tune.FailureConfig(max_failures=settings["retries"]),
                                   checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
     ).fit()
-    left = audit(location, grid).ids(*SHORT)
+    return todo
+
+
+def finish(location: Location, trainable, settings: dict, storage: dict) -> list[str]:
+    """After a Tune run: train the trials still short once more; returns (and warns about) the
+    ids short even then."""
+    run_round(location, trainable, settings, storage, retry_errored=False)
+    left = audit(location, grid_of(location)).ids(*SHORT)
     for trial_id in left:
-        print(f"bench: warning: {trial_id} is still short of its budget after the repair: rerun `bench run`",
-              flush=True)
+        print(f"bench: warning: {trial_id} is still short of its budget: rerun `bench run`", flush=True)
     return left
 
 

@@ -133,51 +133,55 @@ def _run_grid(loaded: LoadedSuite, *, address, restart, max_concurrent, num_cpus
 
 def _fit_grid(loaded: LoadedSuite, inputs, settings: dict, *, resuming: bool, address, num_cpus,
               overridden: bool) -> None:
-    """Tune's run of the grid (new, or restored from its saved state), then the repair round."""
+    """A new sweep: one Tune experiment of the whole grid.  A resumed one: the trials not done on
+    storage in a new experiment (bench.sweep.repair; Tune's saved state is not restored).  Then
+    the trials still short of their budget, once more."""
     import ray
-    from ray import tune
 
     from bench.suite.grid import evaluation_config
-    from bench.sweep.launch import make_trainable, shared_args, start_ray, trial_name
+    from bench.sweep.launch import make_trainable, shared_args, start_ray
     from bench.sweep.progress import ProgressPrinter
-    from bench.sweep.repair import announce, repair
+    from bench.sweep.repair import announce, finish, run_round
     from bench.sweep.settings import resumed_settings, save_settings
 
     location, suite = Location.of(loaded.results_dir), loaded.suite
     storage = {} if location.local else {"storage_filesystem": location.fs}
-    experiment = location.path(TUNE_DIR)
-    restoring = resuming and tune.Tuner.can_restore(experiment, **storage)
-    if restoring:  # Ray Tune restores the saved concurrency, retries and trial resources
+    if resuming and (location.exists(SETTINGS_FILE) or location.is_dir(TUNE_DIR)):
         settings = resumed_settings(location, settings, SETTINGS_FILE, overridden=overridden)
     else:
         save_settings(location, settings, SETTINGS_FILE)
-    if resuming:
-        announce(location)
+    found = announce(location) if resuming else None
     started_ray = start_ray(address, num_cpus)
     try:
         trainable = make_trainable(shared_args(loaded, inputs), settings)
-        printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"])
-        if restoring:
-            tuner = tune.Tuner.restore(experiment, trainable=trainable, resume_unfinished=True, resume_errored=True,
-                                       **storage)
+        done = len(found.ids("finished", "diverged")) if found else 0
+        printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"], already_done=done)
+        if resuming:
+            run_round(location, trainable, settings, storage, retry_errored=True, callbacks=[printer])
         else:
-            param_space = {"trial": tune.grid_search([{"id": t.id, "config": t.config} for t in loaded.trials])}
-            tuner = tune.Tuner(
-                trainable,
-                param_space=param_space,
-                tune_config=tune.TuneConfig(
-                    max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
-                    trial_name_creator=trial_name, trial_dirname_creator=trial_name),
-                run_config=tune.RunConfig(
-                    name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer], **storage,
-                    failure_config=tune.FailureConfig(max_failures=settings["retries"]),
-                    checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
-            )
-        tuner.fit()
-        repair(location, trainable, settings, storage)
+            _grid_tuner(loaded, trainable, settings, storage, printer).fit()
+        finish(location, trainable, settings, storage)
     finally:
         if started_ray:
             ray.shutdown()
+
+
+def _grid_tuner(loaded: LoadedSuite, trainable, settings: dict, storage: dict, printer):
+    from ray import tune
+
+    from bench.sweep.launch import trial_name
+
+    location = Location.of(loaded.results_dir)
+    return tune.Tuner(
+        trainable,
+        param_space={"trial": tune.grid_search([{"id": t.id, "config": t.config} for t in loaded.trials])},
+        tune_config=tune.TuneConfig(max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
+                                    trial_name_creator=trial_name, trial_dirname_creator=trial_name),
+        run_config=tune.RunConfig(
+            name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer], **storage,
+            failure_config=tune.FailureConfig(max_failures=settings["retries"]),
+            checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
+    )
 
 
 def trial_counts(results_dir: Path | str) -> dict:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from bench.store.location import Location
 
 STATES = ("finished", "running", "pending", "errored", "diverged", "incomplete")
-GRID_FILE, TUNE_DIR, TUNE_SEARCH_DIR = "grid.json", "tune", "tune-search"
+GRID_FILE, TUNE_DIR, TUNE_SEARCH_DIR, REPAIR_DIR = "grid.json", "tune", "tune-search", "tune-repair"
 
 
 @dataclass
@@ -65,38 +65,48 @@ def tune_states(location: Location) -> tuple[dict[str, str], float | None]:
     ``experiment_state-*.json`` of each Tune experiment (``tune/`` of a grid sweep, every
     ``tune-search/round-*/`` of a search; a trial in several rounds takes its state from the most
     recently saved one), and the age in seconds of the most recent file."""
-    newest = []  # (mtime, path) of each experiment's newest state file
-    for folder in [TUNE_DIR, *_search_rounds(location)]:
+    newest = []  # (mtime, parsed state) of each experiment's newest readable state file
+    for folder in [TUNE_DIR, *_search_rounds(location), *_search_rounds(location, REPAIR_DIR, "")]:
         files = [p for p in location.files(folder, ".json") if os.path.basename(p).startswith("experiment_state-")]
-        if files:
-            path = max(files, key=os.path.basename)  # names carry the session's start time
-            info = location.fs.get_file_info(path)
-            newest.append((info.mtime.timestamp() if info.mtime is not None else 0.0, path))
+        for path in sorted(files, key=os.path.basename, reverse=True):  # names carry the session's start time
+            data = _read_state(location, path)
+            if data is not None:  # a kill while Tune syncs leaves empty files: take the previous one
+                info = location.fs.get_file_info(path)
+                newest.append((info.mtime.timestamp() if info.mtime is not None else 0.0, path, data))
+                break
     if not newest:
         return {}, None
     states = {}
-    for _, path in sorted(newest):
-        with location.fs.open_input_stream(path) as handle:
-            data = json.loads(handle.read())
+    for _, _, data in sorted(newest, key=lambda entry: entry[:2]):
         for entry in data.get("trial_data", []):
             trial = json.loads(entry[0]) if isinstance(entry[0], str) else entry[0]
             config = trial.get("config") or {}
             trial_id = (config.get("trial") or {}).get("id") or trial.get("custom_dirname")
             if trial_id:
                 states[trial_id] = trial.get("status", "PENDING")
-    latest = max(mtime for mtime, _ in newest)
+    latest = max(entry[0] for entry in newest)
     return states, (time.time() - latest if latest else None)
 
 
-def _search_rounds(location: Location) -> list[str]:
-    """``tune-search/round-*`` folders (a hyperparameter search's Tune experiments)."""
+def _read_state(location: Location, path: str) -> dict | None:
+    try:
+        with location.fs.open_input_stream(path) as handle:
+            data = json.loads(handle.read())
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _search_rounds(location: Location, parent: str = TUNE_SEARCH_DIR, prefix: str = "round-") -> list[str]:
+    """``tune-search/round-*`` folders (a hyperparameter search's Tune experiments), or the
+    experiments of another ``parent`` (``tune-repair/<n>``: a resumed grid's rounds)."""
     import pyarrow.fs as pafs
 
-    if not location.is_dir(TUNE_SEARCH_DIR):
+    if not location.is_dir(parent):
         return []
-    infos = location.fs.get_file_info(pafs.FileSelector(location.path(TUNE_SEARCH_DIR), recursive=False))
-    return sorted(f"{TUNE_SEARCH_DIR}/{i.base_name}" for i in infos
-                  if i.type == pafs.FileType.Directory and i.base_name.startswith("round-"))
+    infos = location.fs.get_file_info(pafs.FileSelector(location.path(parent), recursive=False))
+    return sorted(f"{parent}/{i.base_name}" for i in infos
+                  if i.type == pafs.FileType.Directory and i.base_name.startswith(prefix))
 
 
 def sweep_status(results: str | os.PathLike | Location) -> SweepStatus:
