@@ -10,19 +10,16 @@ busy meanwhile, so the interleavings of two loaded cores are the ones tested."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
-import uuid
 
 import pytest
 
 from bench.store import load_results
-from bench.store.location import Location
 from bench.store.schema import column_role
-from bench.sweep.status import sweep_status, tune_states
+from bench.sweep.soak import run_until
+from bench.sweep.completeness import audit
+from bench.sweep.status import sweep_status
 
 pytestmark = pytest.mark.slow
 
@@ -40,61 +37,20 @@ results: {results}
 """
 # The kill points of the successive interrupted runs (bench.sweep.killpoints), in order.
 KILLS = ("checkpoint@75", "rows@100", "summary")
-TIMEOUT_S = 300  # a safety limit for one driver run, never a measured time
+TIMEOUT_S = 600  # a safety limit for one driver run, never a measured time
 
 
 def command(suite) -> list[str]:
     return [sys.executable, "-m", "bench.cli.main", "run", str(suite), "--num-cpus", "2"]
 
 
-def tagged_pids(tag: str) -> list[int]:
-    """Processes whose environment carries ``BENCH_TEST_TAG=tag`` (the driver, raylet, GCS, workers)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                with open(f"/proc/{entry}/environ", "rb") as handle:
-                    if f"BENCH_TEST_TAG={tag}".encode() in handle.read().split(b"\0"):
-                        pids.append(int(entry))
-            except OSError:
-                pass
-    return pids
-
-
-def kill_all(proc: subprocess.Popen, tag: str) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait(timeout=30)
-    deadline = time.monotonic() + 30
-    while (left := tagged_pids(tag)) and time.monotonic() < deadline:
-        for pid in left:  # Ray daemons that left the process group (they may ignore SIGTERM)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.2)
-    assert not tagged_pids(tag), "processes of the killed sweep survive"
-
-
 def run_killed_at(suite, point: str, folder) -> str:
-    """Run the sweep until the first trial reaches ``point``, then SIGKILL everything; returns what
-    the frozen trial wrote into the mark file (its id, the point, the step)."""
-    tag, mark = uuid.uuid4().hex, folder / f"kill-{point.replace('@', '-')}.mark"
-    env = {**os.environ, "BENCH_TEST_TAG": tag, "BENCH_KILL_AT": point, "BENCH_KILL_MARK": str(mark)}
-    with open(folder / f"run-{point.replace('@', '-')}.log", "w") as log:
-        victim = subprocess.Popen(command(suite), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-        try:
-            deadline = time.monotonic() + TIMEOUT_S
-            while not mark.exists():
-                assert victim.poll() is None, f"the sweep ended before reaching kill point {point}"
-                assert time.monotonic() < deadline, f"kill point {point} not reached"
-                time.sleep(0.05)
-            time.sleep(0.2)  # the frozen trial has written its mark; let the others run on a little
-        finally:
-            kill_all(victim, tag)
-    return mark.read_text().strip()
+    """Run the sweep until the first trial reaches ``point``, then SIGKILL everything (driver,
+    process group, Ray daemons); returns the frozen trial's id, the point and the step."""
+    name = point.replace("@", "-")
+    hit = run_until(command(suite), point, folder / f"kill-{name}.mark", folder / f"run-{name}.log")
+    assert hit is not None, f"the sweep ended before reaching kill point {point}"
+    return hit
 
 
 def truncate_newest_checkpoint(folder, trial_id: str) -> None:
@@ -126,7 +82,7 @@ def sweeps(tmp_path_factory):
             if point.startswith("checkpoint"):
                 truncate_newest_checkpoint(out, marks[-1].split()[0])
             counts.append(sweep_status(out).counts)  # what `bench status` shows for the interrupted sweep
-        finished = sorted(t for t, s in tune_states(Location.of(out))[0].items() if s == "TERMINATED")
+        finished = audit(out, json.loads((out / "grid.json").read_text())).ids("finished")  # done on storage
         before = {t: (out / "rows" / f"{t}.parquet").read_bytes() for t in finished}
         proc = subprocess.run(command(killed_suite), capture_output=True, text=True, timeout=TIMEOUT_S)
     finally:
