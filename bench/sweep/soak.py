@@ -105,15 +105,18 @@ def comparable(frame, keys: list[str]):
 
 def compare(reference: Path, killed: Path, work: Path) -> dict[str, bool]:
     from bench.report import build_report
+    from bench.report.columns import is_ranked, metric_columns
     from bench.store import load_results, load_summaries
 
+    metric = next(m for m in metric_columns(load_results(reference)) if is_ranked(m))  # the suite's first ranked
     rows = comparable(load_results(reference), ["trial_id", "step"]).equals(
         comparable(load_results(killed), ["trial_id", "step"]))
     summaries = comparable(load_summaries(reference), ["trial_id"]).equals(
         comparable(load_summaries(killed), ["trial_id"]))
-    ref = build_report(reference, work / "report-reference", figures=False)
-    got = build_report(killed, work / "report-killed", figures=False)
-    report = (ref.methods == got.methods and ref.axes == got.axes and ref.test.pvalue == got.test.pvalue
+    ref = build_report(reference, work / "report-reference", metric=metric, figures=False)
+    got = build_report(killed, work / "report-killed", metric=metric, figures=False)
+    same_p = ref.test.pvalue == got.test.pvalue or (ref.test.pvalue != ref.test.pvalue and got.test.pvalue != got.test.pvalue)
+    report = (ref.methods == got.methods and ref.axes == got.axes and ref.test.test == got.test.test and same_p
               and ref.leaderboard.equals(got.leaderboard))
     return {"rows": rows, "summaries": summaries, "report": report}
 
