@@ -37,7 +37,7 @@ def write_suite(folder, fail: str = "") -> str:
 
 
 def bench(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench.cli.main", *args], capture_output=True, text=True, timeout=240)
+    return subprocess.run([sys.executable, "-m", "bench.cli.main", *args], capture_output=True, text=True, timeout=600)
 
 
 def test_unset_optional_training_keys_do_not_change_trial_ids(tmp_path):
