@@ -19,7 +19,7 @@ import yaml
 
 from bench.store import load_results
 from bench.sweep.status import sweep_status
-from tests.test_sweep_kill import kill_all
+from bench.sweep.soak import kill_sweep as kill_all
 
 SUITE = {
     "name": "tiny-search",
