@@ -83,3 +83,21 @@ def test_a_metric_with_a_target_value_is_shown_but_never_ranked(tmp_path):
     assert summary.leaderboard.index[0] == "hinge+none"
     with pytest.raises(ValueError, match="target value"):
         build_report(tmp_path, tmp_path / "report2", metric="variance_ratio", n_boot=50, figures=False)
+
+
+def test_roles_come_from_the_schema_and_attempts_never_split_methods():
+    """Issue 13: `attempt`/`resumed_from` differ between trials after a resume (constant within
+    each); as declared volatile columns they are no axis, while a declared config column is."""
+    from bench.store.schema import CORE_COLUMNS, ROLES, column_role
+
+    assert all(len(entry) == 3 and entry[1] in ROLES for entry in CORE_COLUMNS.values())
+    assert column_role("attempt") == column_role("resumed_from") == "volatile"
+    assert column_role("arch_g_width") == "config" and column_role("search_trial") == "identity"
+    assert column_role("fid") == "metric" and column_role("feature_extractor") == "provenance"
+    frame = rows(1)
+    frame["attempt"] = np.where(frame.trial_id.str.endswith("1-0"), 2, 1)
+    frame["resumed_from"] = np.where(frame.trial_id.str.endswith("1-0"), 50, 0)
+    frame["host"] = np.where(frame.trial_id.str.endswith("1-0"), "b", "a")
+    assert config_axes(frame) == []
+    frame["n_disc"] = np.where(frame.trial_id.isin(["ns+none-1-0", "wgan+gp-0-0"]), 5, 1)
+    assert config_axes(frame) == ["n_disc"]

@@ -19,7 +19,7 @@ import yaml
 
 from bench.store import load_results
 from bench.sweep.status import sweep_status
-from tests.test_sweep_kill import kill_all
+from bench.sweep.soak import kill_sweep as kill_all
 
 pytestmark = pytest.mark.slow  # bench run in a subprocess (Ray, Optuna)
 
@@ -212,7 +212,8 @@ def test_tpe_search_runs_in_rounds(tmp_path):
     # in the saved suite and the point Optuna has not been asked for yet shows as pending.
     from bench.sweep.status import sweep_status
 
-    assert sweep_status(tmp_path / "out").counts == {"finished": 2, "running": 0, "pending": 0, "errored": 0, "diverged": 0}
+    assert sweep_status(tmp_path / "out").counts == {"finished": 2, "running": 0, "pending": 0, "errored": 0, "diverged": 0,
+                                                       "incomplete": 0}
     saved = yaml.safe_load((tmp_path / "out" / "suite.yaml").read_text())
     saved["search"]["budget"] = 3
     (tmp_path / "out" / "suite.yaml").write_text(yaml.safe_dump(saved))

@@ -39,7 +39,7 @@ def write_suite(folder, fail: str = "") -> str:
 
 
 def bench(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench.cli.main", *args], capture_output=True, text=True, timeout=240)
+    return subprocess.run([sys.executable, "-m", "bench.cli.main", *args], capture_output=True, text=True, timeout=600)
 
 
 def test_unset_optional_training_keys_do_not_change_trial_ids(tmp_path):
@@ -72,7 +72,8 @@ def test_a_failing_trial_ends_as_error_after_retries_and_the_others_finish(tmp_p
     status = bench("status", str(out), "--json")
     assert status.returncode == 0, status.stderr
     report = json.loads(status.stdout)
-    assert report["counts"] == {"finished": 2, "running": 0, "pending": 0, "errored": 2, "diverged": 0}
+    assert report["counts"] == {"finished": 2, "running": 0, "pending": 0, "errored": 2, "diverged": 0,
+                                "incomplete": 0}
     assert all("deliberate failure" in message for message in report["errors"].values())
     assert "errored   2" in bench("status", str(out)).stdout
 

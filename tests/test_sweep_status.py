@@ -26,8 +26,17 @@ def grid(folder, trial_ids):
     (folder / "grid.json").write_text(json.dumps(records))
 
 
+def finish(folder, trial_id, steps=(10,), status="ok"):
+    """Rows at ``steps`` and a summary, as a trial that ran to its end writes them."""
+    from bench.store import write_trial_rows, write_trial_summary
+
+    write_trial_rows(folder, trial_id, [{"trial_id": trial_id, "step": s, "status": status, "fid": 1.0} for s in steps])
+    write_trial_summary(folder, trial_id, {"trial_id": trial_id, "step": steps[-1], "status": status})
+
+
 def test_a_search_trial_in_flight_shows_as_running(tmp_path):
     grid(tmp_path, ["t-a", "t-b", "t-c", "t-d"])
+    finish(tmp_path, "t-a")
     experiment_state(tmp_path / "tune-search" / "round-1", {"t-a": "TERMINATED", "t-b": "RUNNING"})
     experiment_state(tmp_path / "tune-search" / "round-2", {"t-c": "ERROR"})
     status = sweep_status(tmp_path)
@@ -50,3 +59,34 @@ def test_grid_sweep_reads_its_newest_session(tmp_path):
     experiment_state(tmp_path / "tune", {"t-a": "RUNNING"}, session="2026-01-02_00-00-00")
     assert tune_states(Location.of(tmp_path))[0] == {"t-a": "RUNNING"}
     assert tune_states(Location.of(tmp_path / "nothing")) == ({}, None)
+
+
+def test_done_means_rows_at_the_budget_whatever_tune_says(tmp_path):
+    """Issue 13: Tune's TERMINATED (or a summary) over rows that stop short, a deleted row file, a
+    truncated one and a junk one: `bench status` names each, counts them incomplete, never crashes."""
+    ids = ["t-ok", "t-short", "t-deleted", "t-cut", "t-nosummary", "t-running"]
+    folder = tmp_path
+    folder.mkdir(exist_ok=True)
+    records = [{"trial_id": t, "config": {"training": {"steps": 20}, "evaluation": {"every": 10}}} for t in ids]
+    (folder / "grid.json").write_text(json.dumps(records))
+    for t in ("t-ok", "t-deleted", "t-cut"):
+        finish(folder, t, steps=(10, 20))
+    finish(folder, "t-nosummary", steps=(10, 20))
+    (folder / "summaries" / "t-nosummary.parquet").unlink()  # killed between the last rows and the summary
+    finish(folder, "t-short", steps=(10,))
+    finish(folder, "t-running", steps=(10,))
+    (folder / "summaries" / "t-running.parquet").unlink()
+    (folder / "rows" / "t-deleted.parquet").unlink()
+    cut = folder / "rows" / "t-cut.parquet"
+    cut.write_bytes(cut.read_bytes()[:100])
+    (folder / "rows" / "junk.parquet").write_bytes(b"not parquet at all")
+    experiment_state(folder / "tune", {t: "TERMINATED" for t in ids[:-1]} | {"t-running": "RUNNING"})
+    status = sweep_status(folder)
+    assert status.trials == {"t-ok": "finished", "t-short": "incomplete", "t-deleted": "incomplete",
+                             "t-cut": "incomplete", "t-nosummary": "incomplete", "t-running": "running"}
+    assert status.counts["incomplete"] == 4
+    text = status.describe()
+    assert "rows stop at step 10 of 20" in status.problems["t-short"]
+    assert "row file is missing" in status.problems["t-deleted"]
+    assert "cannot be read" in status.problems["t-cut"] and "summary is missing" in status.problems["t-nosummary"]
+    assert "bad file" in text and "junk.parquet" in text and "`bench run`" in text

@@ -30,7 +30,8 @@ def run(args) -> int:
         return EXIT_INVALID
     if args.json:
         print(json.dumps({"results": status.location, "counts": status.counts, "trials": status.trials,
-                          "errors": status.errors, "state_age_s": status.state_age_s}, indent=1))
+                          "errors": status.errors, "problems": status.problems,
+                          "state_age_s": status.state_age_s}, indent=1))
     else:
         print(status.describe())
     return 0

@@ -4,9 +4,11 @@
   whether higher is better.  Unregistered numeric columns (losses, timings) are never ranked, and
   neither are registered diagnostics without a direction (``variance_ratio``, target ≈ 1): the
   report shows their values but gives them no rank, best value or success threshold.
-* **Config axes** are per-trial constants other than the architecture, the seed and the
-  loss × regularizer label that vary *within* some method and are not a property of the
-  architecture (such as ``z_dim`` when the latent size is an architecture knob).  In a grid
+* **Config axes** are the columns whose declared role is ``config`` (bench.store.schema: the
+  schema, not this module, says which columns are settings; identities, provenance such as
+  ``attempt`` and volatile columns never split a method) that are constant within each trial, vary
+  *within* some method and are not a property of the architecture (``arch_*`` columns, or
+  ``z_dim`` when the latent size is an architecture knob).  In a grid
   suite each distinct axis value is a separate method in the leaderboard ("ns+none n_disc=5").
 * A **hyperparameter search** (Lucic et al. 2018, arXiv 1711.10337) is recognised by a
   ``search_trial`` column or by many distinct configurations per method; there the method stays
@@ -18,16 +20,8 @@ from __future__ import annotations
 import pandas as pd
 
 from bench.metrics import METRICS
+from bench.store.schema import column_role
 
-# Columns that never define a method: identities, bookkeeping, per-step diagnostics, provenance.
-NOT_AXES = frozenset(
-    {
-        "trial_id", "step", "status", "arch_id", "arch_family", "seed", "method", "loss", "regularizer",
-        "suite", "suite_version", "dataset", "resolution", "d_loss", "g_loss", "wall_s",
-        "feature_extractor", "num_samples", "resize_mode", "num_real", "prdc_k", "error", "config_json", "git_commit", "versions", "host",
-        "device", "timestamp", "search_trial", "search_study", "search_sample", "search_sampler",
-    }
-)
 SEARCH_MIN_CONFIGS = 10  # distinct configurations per method from which a sweep counts as a search
 
 
@@ -68,9 +62,7 @@ def config_axes(rows: pd.DataFrame) -> list[str]:
     method and are not determined by the architecture (see the module docstring).  A column that
     is null for some trials only (schema drift between versions) does not split methods."""
     metrics = set(metric_columns(rows))
-    candidates = [
-        c for c in rows.columns if c not in NOT_AXES and c not in metrics and not c.startswith("arch_")
-    ]
+    candidates = [c for c in rows.columns if column_role(c) == "config" and c not in metrics and not c.startswith("arch_")]
     if not candidates:
         return []
     frame = rows[["trial_id", "arch_id"] + candidates].copy()

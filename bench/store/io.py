@@ -5,7 +5,9 @@ evaluation (write to a dot-named temporary, fsync, ``os.replace``; a single obje
 object store — see :mod:`bench.store.location`, which also accepts ``s3://``-style URIs).  Rewriting is idempotent by
 (trial id, step): a trial resumed from an older checkpoint recomputes and rewrites the same
 rows, so a crash between writing and checkpointing can never duplicate a row.  Readers skip
-dot- and underscore-prefixed files and unify the schemas of all files.
+dot- and underscore-prefixed files and unify the schemas of all files.  A file that cannot be read
+(truncated, junk) never crashes a reader silently or with a pyarrow traceback: :func:`read_row_files`
+sets it aside by name, :func:`load_results` refuses naming it (:class:`DamagedRows`).
 """
 
 from __future__ import annotations
@@ -45,12 +47,28 @@ def table_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def write_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str, rows: list[dict]) -> str:
-    """Replace the trial's row file with ``rows`` (one per evaluation step, unique steps)."""
+class DamagedRows(ValueError):
+    """Row files that cannot be read; the message names them and says how to recover."""
+
+    def __init__(self, location: Location, damaged: dict[str, str]):
+        self.damaged = damaged
+        names = "; ".join(f"{path}: {reason}" for path, reason in sorted(damaged.items()))
+        super().__init__(
+            f"{len(damaged)} unreadable row file(s) under {location.path(ROWS_DIR)}: {names}. "
+            "A trial's file is recomputed from its checkpoint by rerunning `bench run SUITE --results "
+            f"{location}` (it says which trials it repairs); a file that is no trial's, move out of {ROWS_DIR}/.")
+
+
+def write_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str, rows: list[dict],
+                     before_replace=None) -> str:
+    """Replace the trial's row file with ``rows`` (one per evaluation step, unique steps);
+    ``before_replace`` (a test hook, bench.sweep.killpoints) runs between writing the temporary
+    file and renaming it."""
     steps = [row["step"] for row in rows]
     if len(steps) != len(set(steps)):
         raise ValueError(f"trial {trial_id}: duplicate steps {steps}")
-    return Location.of(results_dir).write_bytes(table_bytes(rows_to_table(rows)), ROWS_DIR, f"{trial_id}.parquet")
+    return Location.of(results_dir).write_bytes(table_bytes(rows_to_table(rows)), ROWS_DIR, f"{trial_id}.parquet",
+                                                before_replace=before_replace)
 
 
 def record_trial_error(results_dir: str | os.PathLike | Location, trial_id: str, error_row: dict) -> str:
@@ -93,8 +111,20 @@ def row_files(results_dir: str | os.PathLike | Location, folder_name: str = ROWS
     return Location.of(results_dir).files(folder_name, ".parquet")
 
 
+def read_row_files(results_dir: str | os.PathLike | Location) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    """Every row file, read one by one: (path → table, path → why it cannot be read)."""
+    location = Location.of(results_dir)
+    tables, damaged = {}, {}
+    for path in location.files(ROWS_DIR, ".parquet"):
+        try:
+            tables[path] = pq.read_table(path, filesystem=location.fs)
+        except Exception as exc:  # noqa: BLE001 — truncated, junk or unreadable: named, not fatal here
+            damaged[path] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'}"
+    return tables, damaged
+
+
 def read_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str) -> pd.DataFrame | None:
-    """One trial's rows, or None when it has none yet."""
+    """One trial's rows, or None when it has none yet (raises when its file cannot be read)."""
     location = Location.of(results_dir)
     if not location.exists(ROWS_DIR, f"{trial_id}.parquet"):
         return None
@@ -103,16 +133,23 @@ def read_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str) ->
 
 def load_results(results_dir: str | os.PathLike | Location) -> pd.DataFrame:
     """All result rows under ``results_dir`` as one DataFrame (schemas unified across files),
-    sorted by (trial_id, step).  Raises FileNotFoundError if there are none."""
+    sorted by (trial_id, step).  Raises FileNotFoundError if there are none and
+    :class:`DamagedRows` (a ValueError naming the files) if some cannot be read."""
     location = Location.of(results_dir)
-    files = location.files(ROWS_DIR, ".parquet")
-    if not files:
+    tables, damaged = read_row_files(location)
+    if damaged:
+        raise DamagedRows(location, damaged)
+    if not tables:
         raise FileNotFoundError(f"no result rows under {location.path(ROWS_DIR)}")
-    return _read_unified(files, location.fs).sort_values(["trial_id", "step"], kind="stable").reset_index(drop=True)
+    return unify_tables(list(tables.values())).sort_values(["trial_id", "step"], kind="stable").reset_index(drop=True)
 
 
 def _read_unified(files: list[str], fs=None) -> pd.DataFrame:
-    tables = [pq.read_table(p, filesystem=fs) for p in files]
+    return unify_tables([pq.read_table(p, filesystem=fs) for p in files])
+
+
+def unify_tables(tables: list[pa.Table]) -> pd.DataFrame:
+    """Tables with possibly different columns → one DataFrame with the union of the columns."""
     schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
     return pa.concat_tables([t.cast(schema) if t.schema == schema else _conform(t, schema) for t in tables]).to_pandas()
 

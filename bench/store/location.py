@@ -71,8 +71,9 @@ class Location:
     def read_text(self, *parts: str) -> str:
         return self.read_bytes(*parts).decode()
 
-    def write_bytes(self, data: bytes, *parts: str) -> str:
-        """Replace the file atomically (readers never see a partial file)."""
+    def write_bytes(self, data: bytes, *parts: str, before_replace=None) -> str:
+        """Replace the file atomically (readers never see a partial file).  ``before_replace()``, a
+        test hook, runs when the temporary file is written but not yet renamed (local only)."""
         target = self.path(*parts)
         parent = posixpath.dirname(target)
         if self.local:
@@ -82,6 +83,8 @@ class Location:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            if before_replace is not None:
+                before_replace()
             os.replace(tmp, target)
         else:
             self.fs.create_dir(parent, recursive=True)

@@ -7,6 +7,11 @@ SHA-256.  Loading checks that the folder exists, the manifest and its entries, t
 trial's previous one (Tune keeps two, ``CheckpointConfig(num_to_keep=2)``, siblings named
 ``checkpoint_NNNNNN``); with none left the trial restarts from step 0.  Every decision is
 reported through ``log`` in words.
+
+A trial's checkpoints can sit in several Tune experiments of one results folder (``tune/``, the
+repair rounds of ``tune-repair/``, a search's ``tune-search/round-*/``), always in a folder named by
+the trial id; :func:`restore_newest` tries them all, newest step first, whatever Tune hands over:
+training is deterministic, so every verified checkpoint lies on the uninterrupted trajectory.
 """
 
 from __future__ import annotations
@@ -31,13 +36,19 @@ class CorruptCheckpoint(Exception):
     """A checkpoint folder that cannot be trusted; the message says why."""
 
 
-def write_checkpoint(state: dict, folder: str) -> None:
-    """``state`` → ``folder/trainer.pt`` + ``folder/manifest.json`` (size, SHA-256, step)."""
+EXPERIMENTS = ("tune", "tune-repair/*", "tune-search/*")  # Tune experiments that can hold a trial's folder
+
+
+def write_checkpoint(state: dict, folder: str, between=None) -> None:
+    """``state`` → ``folder/trainer.pt`` + ``folder/manifest.json`` (size, SHA-256, step);
+    ``between()`` (a test hook, bench.sweep.killpoints) runs after the first, before the second."""
     buffer = io.BytesIO()
     torch.save(state, buffer)
     data = buffer.getvalue()
     with open(os.path.join(folder, STATE_FILE), "wb") as handle:
         handle.write(data)
+    if between is not None:
+        between()
     manifest = {"format": FORMAT, "file": STATE_FILE, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
                 "step": int(state.get("step", 0))}
     with open(os.path.join(folder, MANIFEST_FILE), "w") as handle:
@@ -136,3 +147,67 @@ def restore_state(checkpoint, log: Callable[[str], None]) -> Optional[dict]:
         return state
     log("no usable checkpoint left: restarting the trial from step 0")
     return None
+
+
+def stored_checkpoints(location, trial_id: str) -> list:
+    """Every ``checkpoint_*`` folder of the trial in the experiments of ``location`` (a
+    bench.store.location.Location), as Tune checkpoints, highest manifest step first (an
+    unreadable manifest sorts last)."""
+    import pyarrow.fs as pafs
+    from ray import tune
+
+    found = []
+    for folder in _trial_folders(location, trial_id):
+        infos = location.fs.get_file_info(pafs.FileSelector(folder, recursive=False, allow_not_found=True))
+        for info in infos:
+            hit = _INDEX.search(info.base_name) if info.type == pafs.FileType.Directory else None
+            if hit:
+                found.append((_manifest_step(location.fs, info.path), int(hit.group(1)), info.path))
+    found.sort(reverse=True)
+    return [tune.Checkpoint(path, filesystem=location.fs) for _, _, path in found]
+
+
+def restore_newest(location, trial_id: str, checkpoint, log: Callable[[str], None]) -> Optional[dict]:
+    """The verified state of the trial's newest checkpoint on storage (:func:`stored_checkpoints`),
+    else of Tune's ``checkpoint`` chain (:func:`restore_state`), else None (restart from step 0)."""
+    candidates = stored_checkpoints(location, trial_id)
+    if not candidates:
+        return restore_state(checkpoint, log)
+    rejected = False
+    for candidate in candidates:
+        try:
+            state = load_checkpoint(candidate)
+        except CorruptCheckpoint as exc:
+            log(f"checkpoint {candidate.path} rejected: {exc}")
+            rejected = True
+            continue
+        if rejected:
+            log(f"falling back to the previous checkpoint {candidate.path} (step {state['step']})")
+        elif checkpoint is None or candidate.path.rstrip("/") != checkpoint.path.rstrip("/"):
+            log(f"using the newest verified checkpoint {candidate.path} (step {state['step']})"
+                + ("" if checkpoint is None else f" instead of Tune's {checkpoint.path}"))
+        return state
+    log("no usable checkpoint left: restarting the trial from step 0")
+    return None
+
+
+def _trial_folders(location, trial_id: str) -> list[str]:
+    import pyarrow.fs as pafs
+
+    folders = []
+    for experiment in EXPERIMENTS:
+        if experiment.endswith("/*"):
+            parent = location.path(experiment[:-2])
+            infos = location.fs.get_file_info(pafs.FileSelector(parent, recursive=False, allow_not_found=True))
+            folders += [posixpath.join(i.path, trial_id) for i in infos if i.type == pafs.FileType.Directory]
+        else:
+            folders.append(location.path(experiment, trial_id))
+    return folders
+
+
+def _manifest_step(fs, folder: str) -> int:
+    try:
+        with fs.open_input_stream(posixpath.join(folder, MANIFEST_FILE)) as handle:
+            return int(json.loads(handle.read())["step"])
+    except Exception:  # noqa: BLE001 — a missing or broken manifest: tried last, then rejected
+        return -1

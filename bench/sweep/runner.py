@@ -9,6 +9,8 @@ Results folder layout::
     <results>/logs/          one log per trial: checkpoint fallbacks, resumes (bench.sweep.trainable)
     <results>/samples/       sample grids per trial and evaluation step (bench.samples)
     <results>/tune/          Ray Tune's experiment state, trial checkpoints, TensorBoard files (bench.sweep.tracking)
+    <results>/tune-repair/<n>/  a repair round: trials Tune ended short of their budget (bench.sweep.repair)
+    <results>/.bench-run.lock   held (flock) by the one driver running the sweep (bench.sweep.lock)
     <results>/tune-settings.json  concurrency, retries and trial resources it started with (kept on resume)
 
 ``<results>`` is a local folder, a shared-filesystem path or a pyarrow URI (``s3://…``): Ray
@@ -52,8 +54,10 @@ def remove_sweep_state(results: Location) -> None:
     from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR
     from bench.sweep.trainable import LOGS_DIR
 
-    for name in (GRID_FILE, PLUGINS_FILE, "suite.yaml", "rows", "summaries", "samples", LOGS_DIR, TUNE_DIR, SETTINGS_FILE, SEARCH_DIR,
-                 TUNE_SEARCH_DIR):
+    from bench.sweep.repair import REPAIR_DIR
+
+    for name in (GRID_FILE, PLUGINS_FILE, "suite.yaml", "rows", "summaries", "samples", LOGS_DIR, TUNE_DIR, REPAIR_DIR,
+                 SETTINGS_FILE, SEARCH_DIR, TUNE_SEARCH_DIR):
         results.remove(name)
 
 
@@ -89,23 +93,28 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
               cpus_per_trial: float | None = None, gpus_per_trial: float | None = None) -> SweepOutcome:
     """Run or resume the sweep.  ``cpus_per_trial``/``gpus_per_trial`` override the suite's
     ``resources`` (a GPU fraction packs several trials on one GPU; it is a scheduling share,
-    not a memory limit), ``max_concurrent`` its ``resources.max_concurrent``."""
+    not a memory limit), ``max_concurrent`` its ``resources.max_concurrent``.  One driver per
+    results folder (bench.sweep.lock): another one running there raises :class:`SweepConflict`."""
+    from bench.sweep.lock import driver_lock
+
+    options = dict(address=address, restart=restart, max_concurrent=max_concurrent, num_cpus=num_cpus,
+                   cache_dir=cache_dir, cpus_per_trial=cpus_per_trial, gpus_per_trial=gpus_per_trial)
     if loaded.suite.search is not None:  # hyperparameter search: Optuna studies, rounds of Tune trials
         from bench.sweep.search import run_search
 
-        return run_search(loaded, address=address, restart=restart, max_concurrent=max_concurrent,
-                          num_cpus=num_cpus, cache_dir=cache_dir,
-                          cpus_per_trial=cpus_per_trial, gpus_per_trial=gpus_per_trial)
-    from bench.sweep.launch import make_trainable, shared_args, start_ray, trial_name, tune_environment
+        with driver_lock(Location.of(normalize(loaded.results_dir))):
+            return run_search(loaded, **options)
+    return _run_grid(loaded, **options)
+
+
+def _run_grid(loaded: LoadedSuite, *, address, restart, max_concurrent, num_cpus, cache_dir, cpus_per_trial,
+              gpus_per_trial) -> SweepOutcome:
+    from bench.sweep.launch import tune_environment
+    from bench.sweep.lock import driver_lock
 
     tune_environment()
-    import ray
-    from ray import tune
-
-    from bench.suite.grid import evaluation_config
     from bench.sweep.inputs import load_inputs
-    from bench.sweep.progress import ProgressPrinter
-    from bench.sweep.settings import resumed_settings, run_settings, save_settings
+    from bench.sweep.settings import run_settings
 
     loaded.results_dir = normalize(loaded.results_dir)
     location = Location.of(loaded.results_dir)
@@ -116,56 +125,87 @@ def run_sweep(loaded: LoadedSuite, *, address: str | None = None, restart: bool 
     print(f"bench: {len(loaded.trials)} trials of suite {suite.name!r} v{suite.version} -> {loaded.results_dir}"
           + (" (resuming)" if resuming else ""), flush=True)
     inputs = load_inputs(loaded, cache_dir)  # bad data or weights fail here, before anything is written
-    reference = inputs.reference
-    print(f"bench: features: {reference.feature_extractor}; {reference.num_samples} generated samples per evaluation", flush=True)
+    print(f"bench: features: {inputs.reference.feature_extractor}; {inputs.reference.num_samples} generated samples "
+          "per evaluation", flush=True)
     from bench.sweep.tracking import tracking_callbacks
 
     callbacks = tracking_callbacks(loaded)  # a tracking store that cannot be used fails before any write
-    storage = {} if location.local else {"storage_filesystem": location.fs}
-    experiment = location.path(TUNE_DIR)
-    restoring = resuming and tune.Tuner.can_restore(experiment, **storage)
-    if restoring:  # Ray Tune restores the saved concurrency, retries and trial resources
+    with driver_lock(location):
+        check_results_dir(loaded, restart=restart)  # again, now that no other driver can change it
         overridden = any(v is not None for v in (max_concurrent, cpus_per_trial, gpus_per_trial))
-        settings = resumed_settings(location, settings, SETTINGS_FILE, overridden=overridden)
-
-    started_ray = start_ray(address, num_cpus, loaded.plugins)
-    try:  # an infeasible request (bench.sweep.feasible) fails here, before anything is written
-        trainable = make_trainable(shared_args(loaded, inputs), settings,
-                                   location.path(SETTINGS_FILE) if restoring else None)
-        prepare_results_dir(loaded, restart=restart)
-        if not restoring:
-            save_settings(location, settings, SETTINGS_FILE)
-        printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"])
-        if restoring:
-            tuner = tune.Tuner.restore(experiment, trainable=trainable, resume_unfinished=True, resume_errored=True,
-                                       **storage)
-        else:
-            param_space = {"trial": tune.grid_search([{"id": t.id, "config": t.config} for t in loaded.trials])}
-            tuner = tune.Tuner(
-                trainable,
-                param_space=param_space,
-                tune_config=tune.TuneConfig(
-                    max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
-                    trial_name_creator=trial_name, trial_dirname_creator=trial_name),
-                run_config=tune.RunConfig(
-                    name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=[printer, *callbacks], **storage,
-                    failure_config=tune.FailureConfig(max_failures=settings["retries"]),
-                    checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
-            )
-        tuner.fit()
-    finally:
-        if started_ray:
-            ray.shutdown()
+        _fit_grid(loaded, inputs, settings, resuming=resuming, restart=restart, address=address, num_cpus=num_cpus,
+                  overridden=overridden, callbacks=callbacks)
     return SweepOutcome(loaded.results_dir, len(loaded.trials), trial_counts(loaded.results_dir))
 
 
-def trial_counts(results_dir: Path | str) -> dict:
-    """Trials per final status, from the rows written so far."""
-    from bench.store import load_results
+def _fit_grid(loaded: LoadedSuite, inputs, settings: dict, *, resuming: bool, restart: bool, address, num_cpus,
+              overridden: bool, callbacks: list) -> None:
+    """A new sweep: one Tune experiment of the whole grid.  A resumed one: the trials not done on
+    storage in a new experiment (bench.sweep.repair; Tune's saved state is not restored).  Then
+    the trials still short of their budget, once more.  Ray starts, and the trial resources are
+    checked against the cluster (bench.sweep.feasible), before the results folder is written."""
+    import ray
 
-    try:
-        rows = load_results(results_dir)
-    except FileNotFoundError:
+    from bench.suite.grid import evaluation_config
+    from bench.sweep.launch import make_trainable, shared_args, start_ray
+    from bench.sweep.progress import ProgressPrinter
+    from bench.sweep.repair import announce, finish, run_round
+    from bench.sweep.settings import resumed_settings, save_settings
+
+    location, suite = Location.of(loaded.results_dir), loaded.suite
+    storage = {} if location.local else {"storage_filesystem": location.fs}
+    saved = resuming and (location.exists(SETTINGS_FILE) or location.is_dir(TUNE_DIR))
+    if saved:
+        settings = resumed_settings(location, settings, SETTINGS_FILE, overridden=overridden)
+    started_ray = start_ray(address, num_cpus, loaded.plugins)
+    try:  # an infeasible request (bench.sweep.feasible) fails here, before anything is written
+        trainable = make_trainable(shared_args(loaded, inputs), settings, location.path(SETTINGS_FILE) if saved else None)
+        prepare_results_dir(loaded, restart=restart)
+        if not saved:
+            save_settings(location, settings, SETTINGS_FILE)
+        found = announce(location) if resuming else None
+        done = len(found.ids("finished", "diverged")) if found else 0
+        printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"], already_done=done)
+        if resuming:
+            run_round(location, trainable, settings, storage, retry_errored=True, callbacks=[printer, *callbacks])
+        else:
+            _grid_tuner(loaded, trainable, settings, storage, [printer, *callbacks]).fit()
+        finish(location, trainable, settings, storage, callbacks=callbacks)
+    finally:
+        if started_ray:
+            ray.shutdown()
+
+
+def _grid_tuner(loaded: LoadedSuite, trainable, settings: dict, storage: dict, callbacks: list):
+    from ray import tune
+
+    from bench.sweep.launch import trial_name
+
+    location = Location.of(loaded.results_dir)
+    return tune.Tuner(
+        trainable,
+        param_space={"trial": tune.grid_search([{"id": t.id, "config": t.config} for t in loaded.trials])},
+        tune_config=tune.TuneConfig(max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
+                                    trial_name_creator=trial_name, trial_dirname_creator=trial_name),
+        run_config=tune.RunConfig(
+            name=TUNE_DIR, storage_path=location.root, verbose=0, callbacks=callbacks, **storage,
+            failure_config=tune.FailureConfig(max_failures=settings["retries"]),
+            checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
+    )
+
+
+def trial_counts(results_dir: Path | str) -> dict:
+    """Trials per outcome, from what is on storage (bench.sweep.completeness): ``ok`` (finished at
+    its budget), ``diverged``, ``error``, and ``incomplete`` for rows that fall short."""
+    from bench.sweep.completeness import audit
+
+    location = Location.of(results_dir)
+    if not location.exists(GRID_FILE):
         return {}
-    final = rows.sort_values("step").groupby("trial_id").tail(1)
-    return {str(k): int(v) for k, v in final["status"].value_counts().items()}
+    names = {"finished": "ok", "diverged": "diverged", "errored": "error"}
+    counts: dict[str, int] = {}
+    for check in audit(location, json.loads(location.read_text(GRID_FILE))).checks.values():
+        if check.state != "none":
+            name = names.get(check.state, "incomplete")
+            counts[name] = counts.get(name, 0) + 1
+    return counts

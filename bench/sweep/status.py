@@ -1,10 +1,12 @@
 """Where a sweep stands: each trial of ``grid.json`` classified from its rows and Ray Tune's
 saved experiment state, without starting Ray.
 
-A trial is *finished* when its last row is ``ok`` at its step budget (or Tune terminated it),
-*diverged* when its last row says so, *errored* when Tune gave up on it (or, with no Tune state,
-its last row is an error), *running* when Tune's last saved state has it running, else
-*pending*.  Tune saves its state every few seconds while a driver runs; after a crash of the
+A trial is *finished* or *diverged* only when its rows and summary say so
+(bench.store.completeness: rows at every evaluation step up to the budget, or up to the divergence,
+and the summary), *errored* when Tune gave up on it (or, with no Tune state, its last row is an
+error), *running* when Tune's last saved state has it running, *incomplete* when Tune (or a
+summary) calls it done but its rows fall short or cannot be read — ``bench run`` repairs it —,
+else *pending*.  Row files that cannot be read, or belong to no trial of the grid, are listed.  Tune saves its state every few seconds while a driver runs; after a crash of the
 driver "running" trials are the ones a rerun resumes from their checkpoints.  A hyperparameter
 search has one Tune experiment per round of points (``tune-search/round-*/``); all are read.
 """
@@ -18,8 +20,8 @@ from dataclasses import dataclass, field
 
 from bench.store.location import Location
 
-STATES = ("finished", "running", "pending", "errored", "diverged")
-GRID_FILE, TUNE_DIR, TUNE_SEARCH_DIR = "grid.json", "tune", "tune-search"
+STATES = ("finished", "running", "pending", "errored", "diverged", "incomplete")
+GRID_FILE, TUNE_DIR, TUNE_SEARCH_DIR, REPAIR_DIR = "grid.json", "tune", "tune-search", "tune-repair"
 
 
 @dataclass
@@ -30,6 +32,7 @@ class SweepStatus:
     attempts: dict[str, int] = field(default_factory=dict)
     state_age_s: float | None = None  # seconds since Tune last saved the experiment state
     unsampled: int = 0  # hyperparameter search: points of the budget not asked from Optuna yet
+    problems: dict[str, str] = field(default_factory=dict)  # trial id or row file → what is wrong
 
     @property
     def counts(self) -> dict[str, int]:
@@ -49,6 +52,11 @@ class SweepStatus:
         for trial_id, message in sorted(self.errors.items()):
             if self.trials[trial_id] == "errored":
                 lines.append(f"  error {trial_id} (attempt {self.attempts.get(trial_id, '?')}): {message}")
+        for name, problem in sorted(self.problems.items()):
+            lines.append(f"  {'incomplete' if name in self.trials else 'bad file'} {name}: {problem}")
+        if self.problems:
+            lines.append("`bench run` on this folder recomputes incomplete trials from their checkpoints; "
+                         "move row files of no trial out of rows/ (`bench report` refuses them)")
         return "\n".join(lines)
 
 
@@ -57,73 +65,92 @@ def tune_states(location: Location) -> tuple[dict[str, str], float | None]:
     ``experiment_state-*.json`` of each Tune experiment (``tune/`` of a grid sweep, every
     ``tune-search/round-*/`` of a search; a trial in several rounds takes its state from the most
     recently saved one), and the age in seconds of the most recent file."""
-    newest = []  # (mtime, path) of each experiment's newest state file
-    for folder in [TUNE_DIR, *_search_rounds(location)]:
+    newest = []  # (mtime, parsed state) of each experiment's newest readable state file
+    for folder in [TUNE_DIR, *_search_rounds(location), *_search_rounds(location, REPAIR_DIR, "")]:
         files = [p for p in location.files(folder, ".json") if os.path.basename(p).startswith("experiment_state-")]
-        if files:
-            path = max(files, key=os.path.basename)  # names carry the session's start time
-            info = location.fs.get_file_info(path)
-            newest.append((info.mtime.timestamp() if info.mtime is not None else 0.0, path))
+        for path in sorted(files, key=os.path.basename, reverse=True):  # names carry the session's start time
+            data = _read_state(location, path)
+            if data is not None:  # a kill while Tune syncs leaves empty files: take the previous one
+                info = location.fs.get_file_info(path)
+                newest.append((info.mtime.timestamp() if info.mtime is not None else 0.0, path, data))
+                break
     if not newest:
         return {}, None
     states = {}
-    for _, path in sorted(newest):
-        with location.fs.open_input_stream(path) as handle:
-            data = json.loads(handle.read())
+    for _, _, data in sorted(newest, key=lambda entry: entry[:2]):
         for entry in data.get("trial_data", []):
             trial = json.loads(entry[0]) if isinstance(entry[0], str) else entry[0]
             config = trial.get("config") or {}
             trial_id = (config.get("trial") or {}).get("id") or trial.get("custom_dirname")
             if trial_id:
                 states[trial_id] = trial.get("status", "PENDING")
-    latest = max(mtime for mtime, _ in newest)
+    latest = max(entry[0] for entry in newest)
     return states, (time.time() - latest if latest else None)
 
 
-def _search_rounds(location: Location) -> list[str]:
-    """``tune-search/round-*`` folders (a hyperparameter search's Tune experiments)."""
+def _read_state(location: Location, path: str) -> dict | None:
+    try:
+        with location.fs.open_input_stream(path) as handle:
+            data = json.loads(handle.read())
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _search_rounds(location: Location, parent: str = TUNE_SEARCH_DIR, prefix: str = "round-") -> list[str]:
+    """``tune-search/round-*`` folders (a hyperparameter search's Tune experiments), or the
+    experiments of another ``parent`` (``tune-repair/<n>``: a resumed grid's rounds)."""
     import pyarrow.fs as pafs
 
-    if not location.is_dir(TUNE_SEARCH_DIR):
+    if not location.is_dir(parent):
         return []
-    infos = location.fs.get_file_info(pafs.FileSelector(location.path(TUNE_SEARCH_DIR), recursive=False))
-    return sorted(f"{TUNE_SEARCH_DIR}/{i.base_name}" for i in infos
-                  if i.type == pafs.FileType.Directory and i.base_name.startswith("round-"))
+    infos = location.fs.get_file_info(pafs.FileSelector(location.path(parent), recursive=False))
+    return sorted(f"{parent}/{i.base_name}" for i in infos
+                  if i.type == pafs.FileType.Directory and i.base_name.startswith(prefix))
 
 
 def sweep_status(results: str | os.PathLike | Location) -> SweepStatus:
-    from bench.store import load_results
+    from bench.store.io import read_trial_rows
+    from bench.sweep.completeness import audit
 
     location = Location.of(results)
     if not location.exists(GRID_FILE):
         raise FileNotFoundError(f"{location.path(GRID_FILE)} not found: not a sweep's results folder")
     grid = json.loads(location.read_text(GRID_FILE))
-    budget = {g["trial_id"]: int(g["config"]["training"]["steps"]) for g in grid}
-    try:
-        rows = load_results(location)
-        last = rows.sort_values("step").groupby("trial_id").tail(1).set_index("trial_id")
-    except FileNotFoundError:
-        rows, last = None, None
+    checks = audit(location, grid)
     tune, age = tune_states(location)
-    status, errors, attempts = {}, {}, {}
-    for trial_id, steps in budget.items():
-        row = last.loc[trial_id] if last is not None and trial_id in last.index else None
-        state = tune.get(trial_id)
-        if row is not None and "attempt" in row and row["attempt"] == row["attempt"]:
-            attempts[trial_id] = int(row["attempt"])
-        if row is not None and row["status"] == "error" and isinstance(row.get("error"), str):
-            errors[trial_id] = row["error"].splitlines()[0]
-        if row is not None and row["status"] == "diverged":
-            status[trial_id] = "diverged"
-        elif (row is not None and row["status"] == "ok" and int(row["step"]) >= steps) or state == "TERMINATED":
-            status[trial_id] = "finished"
-        elif state == "ERROR" or (state is None and row is not None and row["status"] == "error"):
-            status[trial_id] = "errored"
-        elif state == "RUNNING":
-            status[trial_id] = "running"
-        else:
-            status[trial_id] = "pending"
-    return SweepStatus(str(location), status, errors, attempts, age, unsampled=_unsampled(location, len(budget)))
+    status, errors, attempts, problems = {}, {}, {}, dict(checks.stray)
+    for record in grid:
+        trial_id = record["trial_id"]
+        check, state = checks.checks[trial_id], tune.get(trial_id)
+        status[trial_id] = classify(check, state)
+        if status[trial_id] == "incomplete":
+            problems[trial_id] = f"{check.reason} (Ray Tune: {state or 'no state'})"
+        rows = read_trial_rows(location, trial_id) if check.state != "damaged" else None
+        if rows is None or rows.empty:
+            continue
+        last = rows.sort_values("step").iloc[-1]
+        if "attempt" in rows and rows["attempt"].notna().any():
+            attempts[trial_id] = int(rows["attempt"].max())
+        if last["status"] == "error" and isinstance(last.get("error"), str):
+            errors[trial_id] = last["error"].splitlines()[0]
+    return SweepStatus(str(location), status, errors, attempts, age, unsampled=_unsampled(location, len(grid)),
+                       problems=problems)
+
+
+def classify(check, tune: str | None) -> str:
+    """A trial's state from its storage check (bench.sweep.completeness.TrialCheck) and Tune's
+    saved status: Tune's TERMINATED, a summary or an unreadable row file without rows that
+    reach the budget make it *incomplete*."""
+    if check.state in ("finished", "diverged"):
+        return check.state
+    if tune == "RUNNING":
+        return "running"
+    if tune == "ERROR" or (tune is None and check.state == "errored"):
+        return "errored"
+    if tune == "TERMINATED" or check.state == "damaged" or check.claimed:
+        return "incomplete"
+    return "pending"
 
 
 def _unsampled(location: Location, sampled: int) -> int:

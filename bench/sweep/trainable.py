@@ -5,14 +5,24 @@ storage location (a local folder or a URI, :mod:`bench.store.location`); a check
 reported to Tune every ``checkpoint_every`` steps, so a retried or resumed trial continues from
 its last checkpoint and rewrites exactly the rows it would have written.  Checkpoints are
 verified when loaded and a bad one falls back to the previous one (:mod:`bench.sweep.checkpoints`);
-what happened is written to ``logs/<trial_id>.log`` and to the worker's stderr.  Rows carry the
-trial's ``attempt`` number and the step it ``resumed_from``.  An exception is recorded as a row
+what happened is written to ``logs/<trial_id>.log`` and to the worker's stderr.
+
+A resumed trial continues from the *newest verified checkpoint of the trial on storage*, whichever
+Tune experiment holds it (bench.sweep.checkpoints.restore_newest): Tune's saved state may name an
+older one or, in a repair round, none.  Each row keeps the provenance of the attempt that computed
+it — ``attempt``, ``resumed_from``, ``timestamp``, the feature extractor, code and host (the
+columns of roles provenance/volatile, bench.store.schema): they are stamped into the trainer's
+history row at evaluation, so the checkpoint carries them and no later rewrite restamps them.  An exception is recorded as a row
 with status ``error`` and its traceback (next to the rows already written, when it struck before
 the trial's history was loaded), then re-raised so that Tune retries the trial (``retries``
 times) before it is marked as errored.  A restored trial rewrites its rows from the checkpoint's
-history at once, replacing an earlier attempt's error row.  A trial whose summary exists finished
-on an earlier run (its summary is its last write) and returns at once: Tune's saved state can
-predate the trial's end, and a restore would run it again.
+history at once, replacing an earlier attempt's error row (or a short or damaged row file).  A
+trial that is *done on storage* — rows at every evaluation step up to its budget (or up to its
+divergence) and its summary (bench.sweep.completeness) — returns at once: Tune's saved state can
+predate the trial's end, and a restore would run it again; anything less is continued.
+
+Test hooks (off unless ``BENCH_KILL_AT`` is set): named kill points (bench.sweep.killpoints) in a
+checkpoint write, a row write, before the summary and after a restore.
 """
 
 from __future__ import annotations
@@ -28,13 +38,17 @@ import torch
 
 from bench.samples import write_evaluation_samples
 from bench.store import write_trial_rows, write_trial_summary
-from bench.store.io import SUMMARIES_DIR, read_trial_rows, record_trial_error
+from bench.store.io import read_trial_rows, record_trial_error
 from bench.store.location import Location
-from bench.sweep.checkpoints import restore_state, write_checkpoint
+from bench.store.schema import column_role
+from bench.sweep import killpoints
+from bench.sweep.checkpoints import restore_newest, write_checkpoint
 from bench.sweep.columns import config_columns
+from bench.sweep.completeness import DONE, check_one
 from bench.sweep.provenance import library_versions
 
 LOGS_DIR = "logs"
+STAMPED = ("provenance", "volatile")  # roles a row keeps from the attempt that computed it
 _ATTEMPT = re.compile(r" attempt (\d+): ")
 
 
@@ -52,95 +66,129 @@ def pick_device(gpu_share: float) -> str:
 
 
 def train_trial(param: dict, *, shared: dict) -> None:
-    from ray import tune
-
-    from bench.metrics.evaluate import evaluate
-    from bench.train import Trainer
-
-    import json
-
+    """Run (or resume) one trial; see the module docstring."""
     from bench.plugins import activate
 
     activate(shared.get("plugins", []))  # the suite's plugins, staged by bench.sweep.launch.start_ray
     trial_id, config = param["trial"]["id"], param["trial"]["config"]
     results_dir = Location.of(shared["results_dir"])
-    if results_dir.exists(SUMMARIES_DIR, f"{trial_id}.parquet"):
-        # finished on an earlier run after Tune last saved its state: a restore restarts it, but
-        # its rows and summary are final
-        print(f"bench: {trial_id} already finished (its summary exists): not rerun", file=sys.stderr, flush=True)
+    check = check_one(results_dir, trial_id, config)
+    if check.state in DONE:
+        # done on an earlier run, perhaps after Tune last saved its state (a restore restarts it)
+        print(f"bench: {trial_id} already {check.state} ({check.reason}): not rerun", file=sys.stderr, flush=True)
         return
-    torch.set_num_threads(max(1, int(shared["cpu"])))
-    device = pick_device(shared["gpu"])
-    from bench.data import sample_shape
+    _Attempt(trial_id, config, shared, results_dir, check).run()
 
-    base = config_columns(trial_id, config, suite=shared["suite"], suite_version=shared["suite_version"],
-                          data_shape=sample_shape(shared["dataset_args"]))
-    reference = shared["reference"]
-    base.update({**reference.row_fields(), "git_commit": shared["git_commit"],
-                 "versions": library_versions(), "device": device})
-    metrics = config["evaluation"]["metrics"]
-    base["attempt"] = previous_attempt(results_dir, trial_id) + 1
-    base["resumed_from"] = 0
-    trainer = None
-    has_history = False  # True once the trainer holds the trial's history (fresh or restored)
-    notes: list[str] = []
-    append_log(results_dir, trial_id, f"attempt {base['attempt']}: started on {base['host']}")
 
-    def log(message: str) -> None:
-        notes.append(message)
-        append_log(results_dir, trial_id, f"attempt {base['attempt']}: {message}")
+class _Attempt:
+    """One attempt of a trial: its provenance, its log, its callbacks for the trainer."""
 
-    def rows(history: list[dict]) -> list[dict]:
-        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        return [{**base, "timestamp": stamp, "error": None, **row} for row in history]
+    def __init__(self, trial_id: str, config: dict, shared: dict, results_dir: Location, check):
+        from bench.data import sample_shape
 
-    def evaluate_fn(samples: torch.Tensor) -> dict:
-        return evaluate(samples, reference, metrics, seed=config["seed"])
+        torch.set_num_threads(max(1, int(shared["cpu"])))
+        self.trial_id, self.config, self.shared, self.results_dir = trial_id, config, shared, results_dir
+        self.device = pick_device(shared["gpu"])
+        self.reference = shared["reference"]
+        base = config_columns(trial_id, config, suite=shared["suite"], suite_version=shared["suite_version"],
+                              data_shape=sample_shape(shared["dataset_args"]))
+        base.update({**self.reference.row_fields(), "git_commit": shared["git_commit"],
+                     "versions": library_versions(), "device": self.device})
+        base["attempt"] = previous_attempt(results_dir, trial_id) + 1
+        base["resumed_from"] = 0
+        self.base, self.notes, self.trainer, self.has_history = base, [], None, False
+        append_log(results_dir, trial_id, f"attempt {base['attempt']}: started on {base['host']}")
+        if check.state in ("partial", "damaged"):
+            self.log(f"its rows fall short ({check.reason}): continuing from its newest checkpoint")
 
-    def on_evaluation(t: Trainer, row: dict) -> None:
-        write_evaluation_samples(results_dir, trial_id, t, shared.get("samples", 0), reference.mixture)
-        write_trial_rows(results_dir, trial_id, rows(t.history))
+    def log(self, message: str) -> None:
+        self.notes.append(message)
+        append_log(self.results_dir, self.trial_id, f"attempt {self.base['attempt']}: {message}")
+
+    def stamp(self, row: dict) -> None:
+        """Write this attempt's provenance into a history row it computed: the row keeps it in
+        every later rewrite and checkpoint (bench.store.schema roles provenance and volatile)."""
+        row.update({k: self.base[k] for k in self.base if column_role(k) in STAMPED})
+        row["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+    def rows(self, history: list[dict]) -> list[dict]:
+        """Result rows: the trial's columns, then each history row's own values and provenance."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return [{**self.base, "timestamp": now, "error": None, **row} for row in history]
+
+    def write_rows(self, history: list[dict], point: str | None = None) -> None:
+        step = history[-1]["step"] if history else 0
+        write_trial_rows(self.results_dir, self.trial_id, self.rows(history),
+                         before_replace=killpoints.hook(point, step, self.trial_id) if point else None)
+
+    def on_evaluation(self, t, row: dict) -> None:
+        from ray import tune
+
+        self.stamp(row)  # ``row`` is the trainer's history entry
+        write_evaluation_samples(self.results_dir, self.trial_id, t, self.shared.get("samples", 0), self.reference.mixture)
+        self.write_rows(t.history, "rows")
         if not t.checkpoint_due():  # else on_checkpoint reports this step with its checkpoint
-            tune.report(report(t, row))
+            tune.report(self.report(t, row))
 
-    def report(t: Trainer, row: dict) -> dict:
+    def report(self, t, row: dict) -> dict:
         out = {"step": t.step, "status": t.status, **_finite(row)}
-        if notes:
-            out["note"] = "; ".join(notes)
-            notes.clear()
+        if self.notes:
+            out["note"] = "; ".join(self.notes)
+            self.notes.clear()
         return out
 
-    def on_checkpoint(t: Trainer) -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            write_checkpoint(t.state_dict(), folder)
-            last = t.history[-1] if t.history and t.history[-1]["step"] == t.step else {}
-            tune.report(report(t, last), checkpoint=tune.Checkpoint.from_directory(folder))
+    def on_checkpoint(self, t) -> None:
+        from ray import tune
 
-    try:
-        dataset = _dataset(json.dumps(shared["dataset_args"], sort_keys=True))
-        trainer = Trainer(config, dataset.x, device=device, labels=dataset.labels)
-        state = restore_state(tune.get_checkpoint(), log)
+        with tempfile.TemporaryDirectory() as folder:
+            write_checkpoint(t.state_dict(), folder, between=killpoints.hook("checkpoint", t.step, self.trial_id))
+            last = t.history[-1] if t.history and t.history[-1]["step"] == t.step else {}
+            tune.report(self.report(t, last), checkpoint=tune.Checkpoint.from_directory(folder))
+
+    def run(self) -> None:
+        try:
+            self._train()
+        except Exception as exc:
+            self._record_error(exc)
+            raise
+
+    def _train(self) -> None:
+        import json
+
+        from ray import tune
+
+        from bench.metrics.evaluate import evaluate
+        from bench.train import Trainer
+
+        dataset = _dataset(json.dumps(self.shared["dataset_args"], sort_keys=True))
+        trainer = self.trainer = Trainer(self.config, dataset.x, device=self.device, labels=dataset.labels)
+        state = restore_newest(self.results_dir, self.trial_id, tune.get_checkpoint(), self.log)
         if state is not None:
             trainer.load_state_dict(state)
-            base["resumed_from"] = trainer.step
-            log(f"resumed from the checkpoint at step {trainer.step}")
-            # the rows on storage may be an earlier attempt's error row; restore them from the
-            # checkpoint's history (a trial restored at its last step runs no further evaluation)
-            write_trial_rows(results_dir, trial_id, rows(trainer.history))
-        has_history = True
-        trainer.run(evaluate_fn, on_evaluation, on_checkpoint)
-        write_trial_summary(results_dir, trial_id, trial_summary(base, trainer, reference, metrics))
-    except Exception as exc:
-        step = trainer.step if has_history else 0
+            self.base["resumed_from"] = trainer.step
+            self.log(f"resumed from the checkpoint at step {trainer.step}")
+            # the rows on storage may be short, damaged or an earlier attempt's error row: rewrite
+            # them from the checkpoint's history (a trial restored at its last step evaluates no more)
+            self.write_rows(trainer.history)
+            killpoints.reached("restored", trainer.step, self.trial_id)
+        self.has_history = True
+        metrics, seed = self.config["evaluation"]["metrics"], self.config["seed"]
+        trainer.run(lambda samples: evaluate(samples, self.reference, metrics, seed=seed),
+                    self.on_evaluation, self.on_checkpoint)
+        killpoints.reached("summary", trainer.step, self.trial_id)
+        write_trial_summary(self.results_dir, self.trial_id, trial_summary(self.base, trainer, self.reference, metrics))
+
+    def _record_error(self, exc: Exception) -> None:
+        trainer, base = self.trainer, self.base
+        step = trainer.step if self.has_history else 0
         error_row = {**base, "step": step, "status": "error",
                      "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
                      "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        if has_history:
+        if self.has_history:
             history = [r for r in trainer.history if r["step"] != step]
-            write_trial_rows(results_dir, trial_id, rows(history) + [error_row])
+            write_trial_rows(self.results_dir, self.trial_id, self.rows(history) + [error_row])
         else:  # failed before the trial had a history: keep the rows earlier attempts wrote
-            record_trial_error(results_dir, trial_id, error_row)
-        raise
+            record_trial_error(self.results_dir, self.trial_id, error_row)
 
 
 def previous_attempt(results_dir: Location, trial_id: str) -> int:
@@ -188,4 +236,6 @@ def trial_summary(base: dict, trainer, reference, metrics: list[str]) -> dict:
 
 
 def _finite(row: dict) -> dict:
-    return {k: v for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    """The numeric metric values of a history row (what Tune receives; provenance stays out)."""
+    return {k: v for k, v in row.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and column_role(k) == "metric"}
