@@ -48,6 +48,8 @@ def test_documented_yaml_examples_validate(doc, index, text, tmp_path):
     folder = tmp_path / "suites"  # so that ../archs/… resolves as in the repository
     folder.mkdir()
     (tmp_path / "archs").symlink_to(REPO / "archs")
+    for plugin in example.get("plugins", []):  # the docs' plugin examples are the shipped ones
+        (folder / plugin).symlink_to(REPO / "examples" / "plugins" / plugin)
     path = folder / "example.yaml"
     path.write_text(text)
     assert load_suite(path).planned_trials > 0
