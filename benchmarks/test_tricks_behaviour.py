@@ -1,4 +1,4 @@
-"""Behaviour checks that can fail (slow tier): PacGAN against mode collapse on ring8, InfoGAN
+"""Behaviour checks that can fail (benchmarks, `bash scripts/behaviour.sh`): PacGAN against mode collapse on ring8, InfoGAN
 discovering the digit classes.
 
 - PacGAN2 covers at least as many ring8 modes as the same GAN without packing, summed over 5
