@@ -81,7 +81,7 @@ def loss_table() -> str:
     from bench.losses import LOSSES
 
     rows = []
-    for name, loss in LOSSES.items():
+    for name, loss in LOSSES.own_items():
         output = D_OUTPUTS.get(loss.d_output, loss.d_output)
         if loss.g_needs_real:
             output += "; G step needs D(x)"
@@ -95,7 +95,7 @@ def regularizer_table() -> str:
     from bench.regularizers import REGULARIZERS
 
     rows = []
-    for name, reg in REGULARIZERS.items():
+    for name, reg in REGULARIZERS.own_items():
         weight = f"{reg.default_weight:g}" if reg.penalty is not None else "— (no penalty)"
         rows.append([named(REGULARIZERS, name), code(reg.formula), cell(reg.paper), weight,
                      ", ".join(reg.d_outputs), parameters([reg.penalty, reg.after_d_step], reg.param_names())])
@@ -112,7 +112,7 @@ def metric_table() -> str:
 
     rows = [[named(METRICS, name), cell(m.description), DIRECTIONS[m.higher_is_better], m.data_kind,
              f"{m.min_resolution}×{m.min_resolution}" if m.min_resolution else "any", cell(m.reference)]
-            for name, m in METRICS.items()]
+            for name, m in METRICS.own_items()]
     return table(["name", "what it measures", "better", "data", "smallest image", "reference"], rows)
 
 
@@ -122,7 +122,7 @@ def extractor_table() -> str:
 
     probs = {True: "yes", False: "no", None: "depends on the weights"}
     rows = [[named(FEATURE_EXTRACTORS, name), cell(e.description), probs[e.has_class_probs]]
-            for name, e in FEATURE_EXTRACTORS.items()]
+            for name, e in FEATURE_EXTRACTORS.own_items()]
     return table(["name", "what it is", "class probabilities (for `is`)"], rows)
 
 
@@ -133,7 +133,7 @@ def dataset_table() -> str:
     rows = [[named(DATASETS, name), entry.kind, cell(entry.description),
              str(entry.default_resolution) if entry.kind == "image" else "— (2-D points)",
              "yes" if entry.needs_path else "no (embedded)"]
-            for name, entry in DATASETS.items()]
+            for name, entry in DATASETS.own_items()]
     return table(["name", "kind", "what", "default resolution", "needs `path`"], rows)
 
 
@@ -146,7 +146,7 @@ def space_table() -> str:
     from bench.arch.space import SPACES
 
     rows = []
-    for name, space in SPACES.items():
+    for name, space in SPACES.own_items():
         budget = f"≤ {space.max_params:,} per network at {shape_text(space.data_shape)}" if space.max_params else "none"
         rows.append([named(SPACES, name), space.family, cell(space.description), budget,
                      f"{space.size():,}", cell(space.reference)])
@@ -159,7 +159,7 @@ def knob_table(family: str) -> str:
     from bench.arch.space import SPACES
 
     entry = FAMILIES.get(family)
-    spaces = [(name, space) for name, space in SPACES.items() if space.family == family]
+    spaces = [(name, space) for name, space in SPACES.own_items() if space.family == family]
     rows = []
     for knob, domain in entry.all_domains().items():
         default = entry.defaults.get(knob, "—")

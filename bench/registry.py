@@ -121,5 +121,9 @@ class Registry(Generic[T]):
     def items(self):
         return self._entries.items()
 
+    def own_items(self) -> list:
+        """``(name, entry)`` of bench's own entries, without those a plugin registered."""
+        return [(n, e) for n, e in self._entries.items() if n not in self._origins]
+
     def __len__(self) -> int:
         return len(self._entries)
