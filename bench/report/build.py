@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bench.report import plots
+from bench.report.analysis import Ranking, Study, load_study, rank_methods
 from bench.report.budget import budget_curves
+from bench.report.figures import report_figures
 from bench.report.gallery import write_gallery
-from bench.report.columns import config_axes, config_keys, higher_is_better, is_search, metric_columns
-from bench.report.html import FigureEntry
-from bench.report.ranks import architecture_ranks, block_scores, complete_blocks, rank_matrix
+from bench.report.notes import report_notes
+from bench.report.ranks import rank_matrix
 from bench.report.render import write_outputs
-from bench.report.significance import TestResult, conover_holm, critical_difference, nemenyi, omnibus_test
+from bench.report.significance import TestResult
 from bench.report.tables import default_thresholds, leaderboard, metric_table
 from bench.report.text import display_table
-from bench.report.trials import Progress, planned_ids, progress, trial_table
-from bench.store import load_results
-from bench.store.io import ROWS_DIR
+from bench.report.trials import Progress
 from bench.store.location import Location, is_uri
 
 
@@ -75,97 +72,58 @@ def build_report(
     critical difference; ``n_boot`` bootstrap resamples from ``numpy.random.default_rng(seed)``.
     Raises ``FileNotFoundError`` without result rows, ``UnknownNameError`` for an unregistered
     metric and ``ValueError`` for a metric without values or a sweep with no finished trial."""
+    location, results_dir = locate(results_dir, out_dir)
+    check_arguments(out_dir, results_dir, alpha, thresholds)
+    out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
+    rng = np.random.default_rng(seed)
+    study = load_study(location, results_dir, metric)
+    ranking = rank_methods(study, alpha)
+    thresholds = sorted(thresholds) if thresholds is not None else default_thresholds(study.finished, metric)
+    board = leaderboard(study.finished, ranking.scores, metric, thresholds, rng, n_boot=n_boot)
+    order = list(board.index)
+    curves = (budget_curves(study.finished, study.final, config_col="config", higher_is_better=study.higher, rng=rng)
+              if study.search else None)
+    summary = ReportSummary(
+        results_dir=results_dir, out_dir=out_dir, metric=metric, higher_is_better=study.higher, methods=order,
+        axes=study.axes, search=study.search, progress=study.progress, n_blocks=len(ranking.scores),
+        n_complete_blocks=len(ranking.complete), n_architectures=len(ranking.per_arch), test=ranking.test,
+        critical_difference=ranking.cd, thresholds=thresholds, leaderboard=board,
+        display=display_table(board, metric, len(ranking.per_arch)), notes=report_notes(study, ranking, thresholds))
+    figs, gallery = [], ""
+    if figures:
+        figs = report_figures(out_dir, study, ranking, order, curves)
+        gallery_figs, gallery = write_gallery(location, out_dir, study.finished, metric, order, study.higher)
+        figs += gallery_figs
+    summary.files = write_outputs(summary, report_tables(study, ranking, curves), figs, gallery=gallery)
+    return summary
+
+
+def locate(results_dir: str | Path | Location, out_dir) -> tuple[Location, Path | str]:
+    """The results' :class:`Location` and how messages name it: the URI of remote results (which
+    need ``out_dir``: the report is written locally), else the local path as the user gave it."""
     location = Location.of(results_dir)
     if not location.local:
         if out_dir is None:
             raise ValueError(f"results at {location} are not a local folder: pass --out DIR (out_dir) for the report")
-        results_dir = str(location)
-    elif isinstance(results_dir, Location) or is_uri(results_dir):
-        results_dir = Path(location.root)
-    else:
-        results_dir = Path(results_dir)  # as given, so messages show the user's relative path
-    check_arguments(out_dir, results_dir, alpha, thresholds)
-    out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
-    rng = np.random.default_rng(seed)
-    rows, foreign = planned_rows(load_results(location), location)
-    metrics = metric_columns(rows)
-    higher = higher_is_better(metric)
-    if metric not in metrics and metric in rows.columns:  # evaluated, never finite: every trial diverged or failed
-        metrics.append(metric)
-    if metric not in metrics:
-        raise ValueError(f"metric {metric!r} has no values in {results_dir}; available: {', '.join(metrics) or 'none'}")
+        return location, str(location)
+    if isinstance(results_dir, Location) or is_uri(results_dir):
+        return location, Path(location.root)
+    return location, Path(results_dir)  # as given, so messages show the user's relative path
 
-    axes = config_axes(rows)
-    search = is_search(rows, axes)
-    trials = trial_table(rows, metrics)
-    trials["base_method"] = trials["method"]
-    trials["config"] = config_keys(trials, axes)
-    if search and "search_trial" in trials.columns:
-        trials["config"] = "search_trial=" + trials["search_trial"].astype(str)
-    if axes and not search:
-        trials["method"] = trials["method"] + " " + trials["config"]
-    prog = progress(location, trials)
-    finished = trials[trials["finished"]].copy()
-    if finished.empty:
-        raise ValueError(f"no finished trial in {results_dir} yet: {prog.describe()}")
 
-    final = f"final_{metric}"
-    scores = block_scores(finished, final, "method", higher_is_better=higher, reduce="min" if search else "median")
-    complete = complete_blocks(scores)
-    per_arch = architecture_ranks(complete)
-    test = omnibus_test(per_arch, unit="architectures")
-    k = scores.shape[1]
-    cd = critical_difference(k, len(per_arch), alpha) if test.test != "none" else float("nan")
-    thresholds = sorted(thresholds) if thresholds is not None else default_thresholds(finished, metric)
-    board = leaderboard(finished, scores, metric, thresholds, rng, n_boot=n_boot)
-    order = list(board.index)
-    display = display_table(board, metric, len(per_arch))
-
-    extra: dict[str, pd.DataFrame] = {
-        "trials": finished.drop(columns=["config_json"], errors="ignore"),
-        "metrics": metric_table(finished, metrics),
-        "block_ranks": rank_matrix(scores),
+def report_tables(study: Study, ranking: Ranking, curves: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The tables written as CSV besides the leaderboard, by file stem."""
+    tables = {
+        "trials": study.finished.drop(columns=["config_json"], errors="ignore"),
+        "metrics": metric_table(study.finished, study.metrics),
+        "block_ranks": rank_matrix(ranking.scores),
     }
-    pvalues = None
-    if k >= 2 and len(per_arch) >= 2:
-        pvalues = nemenyi(per_arch)
-        extra["pvalues_nemenyi"] = pvalues
-        extra["pvalues_conover_holm"] = conover_holm(per_arch)
-    curves = None
-    if search:
-        curves = budget_curves(finished, final, config_col="config", higher_is_better=higher, rng=rng)
-        extra["budget"] = curves
-
-    notes = foreign + _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search,
-                             thresholds, finished)
-    figs = (_figures(out_dir, rows, finished, metric, board, scores, per_arch, pvalues, cd, alpha, curves)
-            if figures else [])
-    gallery_figs, gallery = write_gallery(location, out_dir, finished, metric, order, higher) if figures else ([], "")
-    summary = ReportSummary(results_dir, out_dir, metric, higher, order, axes, search, prog, len(scores),
-                            len(complete), len(per_arch), test, cd, thresholds, board, display, notes)
-    summary.files = write_outputs(summary, extra, figs + gallery_figs, gallery=gallery)
-    return summary
-
-
-def planned_rows(rows: pd.DataFrame, location: Location) -> tuple[pd.DataFrame, list[str]]:
-    """The rows of the trials ``grid.json`` plans (all rows without a grid.json), and a warning
-    naming the row files of other trials (another suite's rows copied in): they are not ranked."""
-    planned = planned_ids(location)
-    if planned is None:
-        return rows, []
-    foreign = sorted(set(rows["trial_id"].astype(str)) - set(planned))
-    if not foreign:
-        return rows, []
-    files = [f"{ROWS_DIR}/{trial_id}.parquet" for trial_id in foreign]
-    listing = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
-    kept = rows[rows["trial_id"].astype(str).isin(planned)]
-    if kept.empty:
-        raise ValueError(f"none of the rows in {location.path(ROWS_DIR)} belong to the trials of "
-                         f"{location.path('grid.json')}: {listing}. Remove them, or report the folder they came from")
-    warning = (f"Warning: {len(files)} row file(s) hold trials that are not in grid.json (rows of another sweep?) "
-               f"and are left out: {listing}. Remove them to silence this warning.")
-    print(f"bench report: {warning}", file=sys.stderr)
-    return kept.reset_index(drop=True), [warning]
+    if ranking.nemenyi is not None:
+        tables["pvalues_nemenyi"] = ranking.nemenyi
+        tables["pvalues_conover_holm"] = ranking.conover_holm
+    if curves is not None:
+        tables["budget"] = curves
+    return tables
 
 
 def check_arguments(out_dir, results_dir, alpha: float, thresholds: list[float] | None) -> None:
@@ -182,78 +140,3 @@ def check_arguments(out_dir, results_dir, alpha: float, thresholds: list[float] 
     problem = folder_problem(target)
     if problem:
         raise ValueError(f"{'--out' if out_dir is not None else 'report folder (DIR/report)'}: {problem}")
-
-
-def _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, axes, search, thresholds,
-           finished) -> list[str]:
-    direction = "higher" if higher else "lower"
-    notes = [prog.describe() + "."]
-    notes.append(
-        f"Ranked on the final {metric} ({direction} is better) within blocks of architecture × seed: "
-        f"{len(scores)} blocks, {len(complete)} complete, on {len(per_arch)} architectures."
-    )
-    if len(complete) > len(per_arch):
-        notes.append("Seeds of one architecture are averaged (mean rank) before the wins, the test and the "
-                     "intervals: the architectures are the independent blocks.")
-    dropped = len(scores) - len(complete)
-    if dropped:
-        missing = scores.isna().sum()
-        detail = ", ".join(f"{m}: {int(n)}" for m, n in missing[missing > 0].items())
-        notes.append(f"{dropped} block(s) dropped from mean rank, wins and the test because a method has no "
-                     f"finished trial there (blocks missing per method: {detail}).")
-    failed = int((~np.isfinite(finished[f"final_{metric}"].astype(float))).sum())
-    if failed == len(finished):
-        diverged = int((finished["status"] == "diverged").sum())
-        notes.append(f"Every finished trial has no final {metric}: {diverged / len(finished):.0%} diverged, "
-                     f"{(len(finished) - diverged) / len(finished):.0%} failed otherwise; all methods tie.")
-    elif failed:
-        notes.append(f"{failed} finished trials have no final {metric} (diverged or failed): they rank last in "
-                     f"their block, tied with each other.")
-    if search:
-        notes.append("Hyperparameter search: methods are loss+regularizer; a method's cell in a block is its best "
-                     "configuration; budget curves are drawn over configurations.")
-    elif axes:
-        notes.append(f"Methods are split by the configuration axes the suite varied: {', '.join(axes)}.")
-    notes.append(test.describe(alpha) + ".")
-    if np.isfinite(cd):
-        notes.append(f"Nemenyi critical difference of mean ranks at α = {alpha}: {cd:.3g}.")
-    if thresholds:
-        sign = "≥" if higher else "≤"
-        notes.append(f"Success = not diverged and final {metric} {sign} threshold ({', '.join(f'{t:g}' for t in thresholds)}).")
-    return notes
-
-
-def _figures(out_dir, rows, finished, metric, board, scores, per_arch, pvalues, cd, alpha, curves) -> list[FigureEntry]:
-    order = list(board.index)
-    colours = plots.palette(order)
-    entries = []
-
-    def add(name, fig, title, caption):
-        png, _ = plots.save(fig, out_dir, name)
-        entries.append(FigureEntry(title, png, caption))
-
-    add("distribution", plots.distribution(finished, metric, order, colours), f"Final {metric} per method",
-        "Each point is a trial; boxes span the quartiles. Failed trials are counted in the labels.")
-    if pvalues is not None:
-        ranks = rank_matrix(per_arch).mean().reindex(order).dropna()
-        add("critical_difference", plots.cd_diagram(ranks, pvalues.loc[ranks.index, ranks.index], cd, alpha),
-            "Critical-difference diagram", "Mean ranks over architectures (the blocks of the Friedman test; "
-            "seeds averaged first); methods joined by a bar are not significantly different (Nemenyi).")
-    add("rank_heatmap", plots.rank_heatmap(architecture_ranks(scores), order), "Rank per architecture",
-        "Rank of each method on each architecture, averaged over seeds (1 = best).")
-    labelled = rows[rows["trial_id"].isin(finished.index)].copy()
-    labelled["method"] = labelled["trial_id"].map(finished["method"])
-    add("trajectories", plots.trajectories(labelled, metric, order, colours), f"{metric} during training",
-        "Median over trials at each evaluation step, with the interquartile band.")
-    columns = plots.breakdown_columns(finished)
-    if columns:
-        add("by_architecture", plots.by_architecture(finished, metric, columns, order, colours),
-            "Breakdown by architecture property", "Final metric grouped by each architecture knob with few values.")
-    params = plots.params_columns(finished)
-    if params:
-        add("versus_params", plots.versus_params(finished, metric, params, order, colours),
-            f"{metric} vs parameter count", "Each point is a trial.")
-    if curves is not None and not curves.empty:
-        add("budget", plots.budget(curves, metric, order, colours), "Budget curves",
-            "Expected best value when k configurations are drawn at random (exact), with a bootstrap band.")
-    return entries
