@@ -25,22 +25,48 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import dataclass
 
 import torch
 
+from bench.arch import build_pair, sample_latent
 from bench.perf.timing import interleaved, summary, sync
 
 
-def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, autocast: torch.dtype | None = None,
-              channels_last: bool = False) -> float:
-    """Seconds for ``steps`` G updates of a minimal GAN loop; networks built as the trainer does.
-    ``autocast`` (e.g. ``torch.bfloat16``) and ``channels_last`` are the GPU options measured by
-    :mod:`bench.perf.gpu`."""
-    from bench.train.optim import make_optimizer
-    from bench.arch import build_pair, sample_latent
+@dataclass
+class BareGAN:
+    """What the bare loop updates: G and D built as the trainer builds them, their optimizers,
+    the loss and regularizer with their params, and the training data on the device."""
+
+    spec: object  # bench.arch.spec.ArchSpec
+    G: torch.nn.Module
+    D: torch.nn.Module
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    loss: object  # a bench.losses entry
+    loss_params: dict
+    regularizer: object  # a bench.regularizers entry
+    reg_params: dict
+    weight: float
+    data: torch.Tensor
+    batch: int
+    n_disc: int
+    device: str
+
+    def real(self) -> torch.Tensor:
+        return self.data[torch.randint(self.data.shape[0], (self.batch,), device=self.device)]
+
+    def fake(self) -> torch.Tensor:
+        return self.G(sample_latent(self.spec, self.batch, device=self.device))
+
+
+def bare_gan(config: dict, data: torch.Tensor, device: str, *, channels_last: bool = False) -> BareGAN:
+    """The networks and optimizers of ``config`` on ``device`` (seeded with the trial's seed);
+    ``ValueError`` for lazy regularization or EMA, which the bare loop does not do."""
     from bench.arch.spec import ArchSpec
     from bench.losses import LOSSES
     from bench.regularizers import REGULARIZERS
+    from bench.train.optim import make_optimizer
 
     o, train, reg_cfg = config["optimizer"], config["training"], config["regularizer"]
     if int(reg_cfg.get("every", 1)) != 1 or float(train.get("ema", 0.0)) > 0:
@@ -49,49 +75,61 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
     torch.manual_seed(config["seed"])
     spec = ArchSpec.from_dict(config["arch"])
     loss, lp = LOSSES.get(config["loss"]["name"]), config["loss"].get("params", {})
-    reg, rp, weight = REGULARIZERS.get(reg_cfg["name"]), reg_cfg.get("params", {}), float(reg_cfg["weight"])
     G, D = build_pair(spec, tuple(data.shape[1:]), loss.output_dim(lp), config["seed"], loss.d_output)
     G, D, data = G.to(device), D.to(device), data.to(device)
     if channels_last and data.dim() == 4:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
         data = data.contiguous(memory_format=torch.channels_last)
+    return BareGAN(spec, G, D, make_optimizer(o, G.parameters(), o["lr_g"]), make_optimizer(o, D.parameters(), o["lr_d"]),
+                   loss, lp, REGULARIZERS.get(reg_cfg["name"]), reg_cfg.get("params", {}), float(reg_cfg["weight"]),
+                   data, train["batch_size"], o["n_disc"], device)
+
+
+def bare_d_step(gan: BareGAN) -> None:
+    """One D update: ``d_loss + weight · penalty`` (when the regularizer has one), then its
+    after-step hook (e.g. weight clipping)."""
+    reg, rp = gan.regularizer, gan.reg_params
+    x = gan.real()
+    with torch.no_grad():
+        fake = gan.fake()
+    d_loss = gan.loss.discriminator(d_real=gan.D(x), d_fake=gan.D(fake), **gan.loss_params)
+    if reg.penalty is not None and gan.weight > 0:
+        d_loss = d_loss + gan.weight * reg.penalty(discriminator=gan.D, real=x, fake=fake, **rp)
+    gan.opt_d.zero_grad(set_to_none=True)
+    d_loss.backward()
+    gan.opt_d.step()
+    if reg.after_d_step is not None:
+        reg.after_d_step(gan.D, **rp)
+
+
+def bare_g_step(gan: BareGAN) -> None:
+    """One G update through a frozen D (D's output on real data too, for losses that need it)."""
+    gan.D.requires_grad_(False)
+    d_real = None
+    if gan.loss.g_needs_real:
+        with torch.no_grad():
+            d_real = gan.D(gan.real())
+    g_loss = gan.loss.generator(d_real=d_real, d_fake=gan.D(gan.fake()), **gan.loss_params)
+    gan.opt_g.zero_grad(set_to_none=True)
+    g_loss.backward()
+    gan.opt_g.step()
+    gan.D.requires_grad_(True)
+
+
+def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, autocast: torch.dtype | None = None,
+              channels_last: bool = False) -> float:
+    """Seconds for ``steps`` G updates (each after ``n_disc`` D updates) of a minimal GAN loop;
+    networks built as the trainer does.  ``autocast`` (e.g. ``torch.bfloat16``) and
+    ``channels_last`` are the GPU options measured by :mod:`bench.perf.gpu`."""
+    gan = bare_gan(config, data, device, channels_last=channels_last)
     amp = torch.autocast(torch.device(device).type, dtype=autocast, enabled=autocast is not None)
-    opt_g = make_optimizer(o, G.parameters(), o["lr_g"])
-    opt_d = make_optimizer(o, D.parameters(), o["lr_d"])
-    batch = config["training"]["batch_size"]
-
-    def real():
-        return data[torch.randint(data.shape[0], (batch,), device=device)]
-
-    def one_round():
-        for _ in range(o["n_disc"]):
-            x = real()
-            with torch.no_grad():
-                fake = G(sample_latent(spec, batch, device=device))
-            d_loss = loss.discriminator(d_real=D(x), d_fake=D(fake), **lp)
-            if reg.penalty is not None and weight > 0:
-                d_loss = d_loss + weight * reg.penalty(discriminator=D, real=x, fake=fake, **rp)
-            opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            opt_d.step()
-            if reg.after_d_step is not None:
-                reg.after_d_step(D, **rp)
-        D.requires_grad_(False)
-        d_real = None
-        if loss.g_needs_real:
-            with torch.no_grad():
-                d_real = D(real())
-        g_loss = loss.generator(d_real=d_real, d_fake=D(G(sample_latent(spec, batch, device=device))), **lp)
-        opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
-        opt_g.step()
-        D.requires_grad_(True)
-
     sync(device)
     start = time.perf_counter()
     for _ in range(steps):
         with amp:
-            one_round()
+            for _ in range(gan.n_disc):
+                bare_d_step(gan)
+            bare_g_step(gan)
     sync(device)
     return time.perf_counter() - start
 
