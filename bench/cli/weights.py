@@ -28,7 +28,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from bench.metrics.weights import WEIGHTS, DownloadError, cached, fetch, sha256_of, weights_dir
+    from bench.metrics.cache import file_sha256, weights_dir
+    from bench.metrics.weights import WEIGHTS, DownloadError, cached, fetch
     from bench.registry import UnknownNameError
 
     if args.weights_command == "list":
@@ -45,6 +46,6 @@ def run(args) -> int:
     except DownloadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"{path} ({path.stat().st_size:,} bytes, SHA-256 {sha256_of(path)})")
+    print(f"{path} ({path.stat().st_size:,} bytes, SHA-256 {file_sha256(path)})")
     print(f"cache: {weights_dir(args.cache_dir)}")
     return 0

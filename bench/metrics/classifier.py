@@ -30,6 +30,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from bench.metrics.cache import cache_root, file_sha256
+
 CLASSIFIER_VERSION = 1
 RECIPE = {"arch": "c16-c32s2-c64s2-pool4-fc128", "width": 16, "steps": 300, "batch_size": 64, "lr": 1e-3,
           "weight_decay": 1e-4, "test_fraction": 0.2, "shift": 1, "seed": 0}
@@ -54,19 +56,6 @@ class SmallCNN(nn.Module):
     def forward(self, x: torch.Tensor):
         feats = self.body(x)
         return feats, F.softmax(self.head(F.relu(feats)), dim=1)
-
-
-def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
-    """``cache_dir`` or ``$BENCH_CACHE`` or ``~/.cache/bench``."""
-    return Path(cache_dir or os.environ.get("BENCH_CACHE") or Path.home() / ".cache" / "bench")
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def weights_digest(state_dict: dict, recipe: dict) -> str:

@@ -64,7 +64,7 @@ def _build_classifier(dataset, variant: Optional[str], *, cache_dir, device, opt
 
 
 def _build_inception(dataset, variant: Optional[str], *, cache_dir, device, options) -> LoadedExtractor:
-    from bench.metrics.classifier import file_sha256
+    from bench.metrics.cache import file_sha256
     from bench.metrics.inception import load_inception
 
     module, info = load_inception(options.get("inception_path"), options.get("resize_mode"), device)

