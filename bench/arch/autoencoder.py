@@ -15,7 +15,7 @@ into a per-sample energy (|·|^η for BEGAN, mean square for EBGAN) and may use 
 (``bench.methods.pair_problem`` refuses the pair).
 
 Parameters: |D| = |encoder with k outputs| + |G's architecture at z_dim = k|
-(:func:`autoencoder_counts`, closed form for ``conv``/``mlp`` via ``bench.arch.counting``).
+(:func:`autoencoder_counts`, with the family's own counter: its closed form when it has one).
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ import torch
 from torch import nn
 
 from bench.arch.autoencoder import autoencoder_counts, build_autoencoder
-from bench.arch.counting import closed_form_counts
 from bench.arch.family import FAMILIES, validate_spec
 from bench.arch.spec import ArchSpec
 
@@ -39,21 +38,17 @@ def _discriminator(family, spec: ArchSpec, data_shape: tuple, d_out_dim: int, d_
 
 
 def param_counts(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1, d_output: str = "logit") -> tuple[int, int]:
-    """(trainable parameters of G, of D) at ``data_shape``: closed-form for ``conv`` and ``mlp``
-    (``bench.arch.counting``, microseconds, so the sampler can budget thousands of candidates),
-    otherwise counted on modules built on the meta device (no memory, no initialization).
+    """(trainable parameters of G, of D) at ``data_shape``: the family's closed form when it
+    declares one (``Family.count_params``: microseconds, so the sampler can budget thousands of
+    candidates), otherwise counted on modules built on the meta device (no memory, no initialization).
     ``d_output="autoencoder"``: D is the auto-encoder head (encoder + decoder, see
     :func:`bench.arch.autoencoder.autoencoder_counts`) with a ``d_out_dim``-dim code."""
     validate_spec(spec)
-    counter = _closed_form if spec.family in ("conv", "mlp") else module_param_counts
+    counter = FAMILIES.get(spec.family).count_params or module_param_counts
     g_params, d_params = counter(spec, tuple(data_shape), d_out_dim)
     if d_output == "autoencoder":
         d_params = autoencoder_counts(counter, spec, tuple(data_shape), d_out_dim)
     return g_params, d_params
-
-
-def _closed_form(spec: ArchSpec, data_shape: tuple, d_out_dim: int) -> tuple[int, int]:
-    return closed_form_counts(spec.family, spec.knobs, spec.z_dim, tuple(data_shape), d_out_dim)
 
 
 def meta_pair(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1) -> tuple[nn.Module, nn.Module]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from bench.arch.build import param_counts
-from bench.arch.conv import conv_depths
 from bench.arch.family import FAMILIES, full_knobs, validate_spec
 from bench.arch.sampler import check_data_shape, sample_specs
 from bench.arch.space import SPACES
@@ -138,12 +137,14 @@ def arch_columns(spec: ArchSpec, data_shape: tuple | None = None, d_out_dim: int
                  d_output: str = "logit") -> dict:
     """Flat scalar columns for result rows: ``arch_id``, ``arch_family``, ``arch_z_dim``,
     ``arch_prior``, ``arch_<knob>`` for every knob (defaults filled in) and, given the data shape,
-    ``arch_g_params``/``arch_d_params`` (and ``arch_g_depth``/``arch_d_depth`` for conv); D's count is
-    that of the head the loss declares (``d_output``: logit, embedding or the auto-encoder)."""
+    ``arch_g_params``/``arch_d_params`` and ``arch_<name>`` for each property the family derives
+    (``Family.properties``; conv: ``g_depth``, ``d_depth``); D's count is that of the head the loss
+    declares (``d_output``: logit, embedding or the auto-encoder)."""
     columns = {"arch_id": spec.id, "arch_family": spec.family, "arch_z_dim": spec.z_dim, "arch_prior": spec.prior}
     columns.update({f"arch_{name}": value for name, value in sorted(full_knobs(spec).items())})
     if data_shape is not None:
         columns["arch_g_params"], columns["arch_d_params"] = param_counts(spec, tuple(data_shape), d_out_dim, d_output)
-        if FAMILIES.get(spec.family).data_kind == "image":
-            columns["arch_g_depth"], columns["arch_d_depth"] = conv_depths(spec, tuple(data_shape))
+        properties = FAMILIES.get(spec.family).properties
+        if properties is not None:
+            columns.update({f"arch_{name}": value for name, value in properties(spec, tuple(data_shape)).items()})
     return columns

@@ -15,14 +15,19 @@ D: x → ×½ conv to d_filters (no normalization, DCGAN) → [levels ℓ = 1 �
 With ``*_block: residual`` every resampling step and every pair of extra convs is a
 pre-activation residual block.  ``*_norm: sn`` wraps every conv/linear layer of that network in
 spectral normalization (Miyato et al. 2018) instead of normalizing activations.
+
+:data:`CONV` is the family's registry entry: closed-form parameter counts (:func:`conv_counts`),
+the shape check (:func:`image_plan`), the depths as result columns (:func:`conv_depths`).
 """
 
 from __future__ import annotations
 
 from torch import nn
 
-from bench.arch.extras import MappingNetwork, SelfAttention, check_attention
 from bench.arch.blocks import ResidualDown, ResidualUp, extra_layers, plain_layer, spread
+from bench.arch.counting import conv_layer, linear_layer, norm_layer
+from bench.arch.extras import MappingNetwork, SelfAttention, attention_params, check_attention, mapping_params
+from bench.arch.interface import Family
 from bench.arch.knobs import Domain
 from bench.arch.layers import (
     ACTIVATIONS, DOWNSAMPLING, NORMS_2D, UPSAMPLING, conv_down, conv_up, make_activation, norm_2d, weight_wrapper,
@@ -163,3 +168,79 @@ def conv_depths(spec, data_shape: tuple) -> tuple[int, int]:
     _, _, n = image_plan(data_shape)
     g_res, d_res = (n - 1 if k[f"{net}_block"] == "residual" else 0 for net in ("g", "d"))
     return 1 + n + k["g_extra_layers"] + g_res, n + 1 + k["d_extra_layers"] + d_res
+
+
+def _extra_params(count: int, channels: int, kernel: int, norm: str) -> int:
+    """Plain: count × (conv + norm); residual: the same convs, each preceded by a norm."""
+    return count * (conv_layer(channels, channels, kernel) + norm_layer(norm, channels))
+
+
+def conv_generator_params(knobs: dict, z_dim: int, data_shape: tuple) -> int:
+    """Trainable parameters of :class:`ConvGenerator` (closed form, layer by layer)."""
+    k = {**CONV_DEFAULTS, **knobs}
+    channels, s0, n = image_plan(data_shape)
+    widths = [k["g_filters"] * 2 ** (n - 1 - level) for level in range(n)]
+    norm, kernel, residual = k["g_norm"], k["g_kernel"], k["g_block"] == "residual"
+    check_attention("g_attention", k["g_attention"], s0, n)
+    # one norm after the projection (plain) or before the output layer (residual)
+    total = linear_layer(z_dim, widths[0] * s0 * s0) + norm_layer(norm, widths[-1] if residual else widths[0])
+    for level, extra in enumerate(spread(k["g_extra_layers"], n)):
+        total += _extra_params(extra, widths[level], kernel, norm)
+        if k["g_attention"] == s0 * 2 ** level:
+            total += attention_params(widths[level])
+        if level < n - 1:
+            c_in, c_out = widths[level], widths[level + 1]
+            total += conv_layer(c_in, c_out, kernel) + norm_layer(norm, c_out)
+            if residual:
+                total += norm_layer(norm, c_in) + conv_layer(c_out, c_out, kernel) + conv_layer(c_in, c_out, 1)
+    return total + conv_layer(widths[-1], channels, kernel) + mapping_params(z_dim, k["g_mapping"])
+
+
+def conv_discriminator_params(knobs: dict, data_shape: tuple, out_dim: int) -> int:
+    """Trainable parameters of :class:`ConvDiscriminator` (closed form, layer by layer)."""
+    k = {**CONV_DEFAULTS, **knobs}
+    channels, s0, n = image_plan(data_shape)
+    widths = [k["d_filters"] * 2 ** level for level in range(n)]
+    norm, kernel, residual = k["d_norm"], k["d_kernel"], k["d_block"] == "residual"
+    check_attention("d_attention", k["d_attention"], s0, n)
+    total = conv_layer(channels, widths[0], kernel)
+    for level, extra in enumerate(reversed(spread(k["d_extra_layers"], n))):
+        total += _extra_params(extra, widths[level], kernel, norm)
+        if k["d_attention"] == s0 * 2 ** (n - 1 - level):
+            total += attention_params(widths[level])
+        if level < n - 1:
+            c_in, c_out = widths[level], widths[level + 1]
+            total += conv_layer(c_in, c_out, kernel) + norm_layer(norm, c_out)
+            if residual:
+                total += norm_layer(norm, c_in) + conv_layer(c_in, c_in, kernel) + conv_layer(c_in, c_out, 1)
+                total += norm_layer(norm, c_in) - norm_layer(norm, c_out)  # both norms of the main path act on c_in
+    return total + linear_layer(widths[-1] * s0 * s0, out_dim)
+
+
+def conv_counts(spec, data_shape: tuple, d_out_dim: int) -> tuple[int, int]:
+    """(|G|, |D|) of ``spec`` at ``data_shape`` in closed form."""
+    return (conv_generator_params(spec.knobs, spec.z_dim, data_shape),
+            conv_discriminator_params(spec.knobs, data_shape, d_out_dim))
+
+
+def conv_properties(spec, data_shape: tuple) -> dict:
+    """``g_depth``/``d_depth``: the weight layers of G and D (:func:`conv_depths`)."""
+    g_depth, d_depth = conv_depths(spec, data_shape)
+    return {"g_depth": g_depth, "d_depth": d_depth}
+
+
+def conv_g_layers(generator: ConvGenerator, data_shape: tuple) -> list:
+    return [generator.project, ("reshape", lambda h: h.view(h.shape[0], *generator.start)), *generator.body]
+
+
+def conv_d_layers(discriminator: ConvDiscriminator, data_shape: tuple) -> list:
+    return [*discriminator.body, ("flatten", lambda h: h.flatten(1)), discriminator.head]
+
+
+CONV = Family(
+    ConvGenerator, ConvDiscriminator, "image", CONV_DEFAULTS, CONV_DOMAINS, CONV_OPTIONAL,
+    count_params=conv_counts, check_shape=image_plan, properties=conv_properties,
+    short_knobs=("g_filters", "d_filters", "g_extra_layers", "d_extra_layers", "g_norm", "d_norm", "g_act", "d_act",
+                 "g_kernel", "d_kernel", "g_upsample", "d_downsample", "g_block", "d_block"),
+    g_layers=conv_g_layers, d_layers=conv_d_layers,
+)

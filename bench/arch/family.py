@@ -1,47 +1,24 @@
-"""Architecture families: name → (G builder, D builder, data kind, knob defaults, knob domains)."""
+"""The architecture families: name → :class:`~bench.arch.interface.Family` (what each declares is
+documented there), and the checks of a spec against its family's knobs.
+
+A family lives in one module (builders, knobs, its ``Family`` entry: :mod:`bench.arch.conv`,
+:mod:`bench.arch.mlp`) and is registered here by one line; a plugin calls ``FAMILIES.add`` itself.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
-
-from torch import nn
-
-from bench.arch.conv import CONV_DEFAULTS, CONV_DOMAINS, CONV_OPTIONAL, ConvDiscriminator, ConvGenerator
-from bench.arch.knobs import Domain, check_knobs
-from bench.arch.mlp import MLP_DEFAULTS, MLP_DOMAINS, MLPDiscriminator, MLPGenerator
+from bench.arch.conv import CONV
+from bench.arch.interface import LATENT_DOMAINS, PRIORS, Family
+from bench.arch.knobs import check_knobs
+from bench.arch.mlp import MLP
 from bench.arch.spec import ArchSpec
 from bench.registry import Registry
 
-PRIORS = ("normal", "uniform")
-LATENT_DOMAINS = {
-    "z_dim": Domain.integer(1, 4096, "latent size"),
-    "prior": Domain.choice(PRIORS, "latent prior: N(0, I) or U[-1, 1]^z_dim"),
-}
-"""Knobs every family has; a spec stores them as ``ArchSpec.z_dim`` / ``ArchSpec.prior``."""
-
-
-@dataclass(frozen=True)
-class Family:
-    generator: Callable[[ArchSpec, tuple], nn.Module]
-    discriminator: Callable[[ArchSpec, tuple, int], nn.Module]
-    data_kind: str  # "image" or "points"
-    defaults: dict = field(default_factory=dict)
-    domains: dict = field(default_factory=dict)
-    optional: tuple[str, ...] = ()  # knobs off by default that a declared space may leave out
-
-    def all_domains(self) -> dict[str, Domain]:
-        """Family knobs plus the latent knobs ``z_dim`` and ``prior``."""
-        return {**self.domains, **LATENT_DOMAINS}
-
-    def describe(self) -> dict:
-        return {"data_kind": self.data_kind, "knobs": sorted(self.all_domains()),
-                "defaults": {k: v for k, v in self.defaults.items()}}
-
+__all__ = ["FAMILIES", "Family", "LATENT_DOMAINS", "PRIORS", "full_knobs", "validate_spec"]
 
 FAMILIES: Registry[Family] = Registry("architecture family")
-FAMILIES.add("conv", Family(ConvGenerator, ConvDiscriminator, "image", CONV_DEFAULTS, CONV_DOMAINS, CONV_OPTIONAL))
-FAMILIES.add("mlp", Family(MLPGenerator, MLPDiscriminator, "points", MLP_DEFAULTS, MLP_DOMAINS))
+FAMILIES.add("conv", CONV)
+FAMILIES.add("mlp", MLP)
 
 
 def validate_spec(spec: ArchSpec) -> None:

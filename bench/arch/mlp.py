@@ -5,6 +5,8 @@ G: z → depth × [linear(width) → norm → act] → linear → data (points: 
    MLP generator", Gulrajani et al. 2017 §5.2).
 D: x.flatten → depth × [linear(width) → norm → act] → linear → (B,) logit or (B, k) embedding.
 ``norm: sn`` wraps every linear layer of that network in spectral normalization (Miyato 2018).
+Any non-empty data shape works (it is flattened).  :data:`MLP` is the family's registry entry,
+with closed-form parameter counts (:func:`mlp_counts`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import math
 
 from torch import nn
 
+from bench.arch.counting import linear_layer, norm_layer
+from bench.arch.interface import Family
 from bench.arch.knobs import Domain
 from bench.arch.layers import ACTIVATIONS, NORMS_1D, make_activation, norm_1d, weight_wrapper
 
@@ -71,3 +75,35 @@ class MLPDiscriminator(nn.Module):
     def forward(self, x):
         out = self.net[-1](self.features(x))
         return out.squeeze(1) if self.out_dim == 1 else out
+
+
+def mlp_params(n_in: int, n_out: int, width: int, depth: int, norm: str) -> int:
+    total, size = 0, n_in
+    for _ in range(depth):
+        total += linear_layer(size, width) + norm_layer(norm, width)
+        size = width
+    return total + linear_layer(size, n_out)
+
+
+def mlp_counts(spec, data_shape: tuple, d_out_dim: int) -> tuple[int, int]:
+    """(|G|, |D|) of ``spec`` at ``data_shape`` in closed form."""
+    k = {**MLP_DEFAULTS, **spec.knobs}
+    size = math.prod(data_shape)
+    return (mlp_params(spec.z_dim, size, k["g_width"], k["g_depth"], k["g_norm"]),
+            mlp_params(size, d_out_dim, k["d_width"], k["d_depth"], k["d_norm"]))
+
+
+def mlp_g_layers(generator: MLPGenerator, data_shape: tuple) -> list:
+    return [*generator.net, ("reshape", lambda h: h.view(h.shape[0], *data_shape)), generator.squash]
+
+
+def mlp_d_layers(discriminator: MLPDiscriminator, data_shape: tuple) -> list:
+    return [("flatten", lambda h: h.flatten(1)), *discriminator.net]
+
+
+MLP = Family(
+    MLPGenerator, MLPDiscriminator, "points", MLP_DEFAULTS, MLP_DOMAINS,
+    count_params=mlp_counts,
+    short_knobs=("g_width", "d_width", "g_depth", "d_depth", "g_norm", "d_norm", "g_act", "d_act"),
+    g_layers=mlp_g_layers, d_layers=mlp_d_layers,
+)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 
 from bench.arch.build import param_counts
-from bench.arch.conv import image_plan
 from bench.arch.family import FAMILIES
 from bench.arch.space import Space
 from bench.arch.spec import ArchSpec
@@ -22,10 +21,11 @@ MAX_DRAWS_PER_SPEC = 200
 
 
 def check_data_shape(family: str, data_shape: tuple) -> None:
-    """Raise ``ValueError`` if ``family`` cannot build networks for data of ``data_shape``:
-    the conv family needs square images of a supported resolution; the MLP family any shape."""
-    if FAMILIES.get(family).data_kind == "image":
-        image_plan(tuple(data_shape))
+    """Raise ``ValueError`` if ``family`` cannot build networks for data of ``data_shape``: its
+    own ``check_shape`` (conv: square images of a supported resolution), else any non-empty shape."""
+    check = FAMILIES.get(family).check_shape
+    if check is not None:
+        check(tuple(data_shape))
     elif not data_shape:
         raise ValueError(f"family {family!r} cannot build for data of shape {tuple(data_shape)}")
 

@@ -16,13 +16,6 @@ from bench.arch.build import param_counts
 from bench.arch.family import FAMILIES, full_knobs
 from bench.arch.spec import ArchSpec
 
-SHORT_KNOBS = {
-    "conv": ("g_filters", "d_filters", "g_extra_layers", "d_extra_layers", "g_norm", "d_norm", "g_act", "d_act",
-             "g_kernel", "d_kernel", "g_upsample", "d_downsample", "g_block", "d_block"),
-    "mlp": ("g_width", "d_width", "g_depth", "d_depth", "g_norm", "d_norm", "g_act", "d_act"),
-}
-
-
 def _millions(count: int) -> str:
     """A parameter count for a listing: ``4.64M``, ``12.3k`` or ``850``."""
     if count >= 1e6:
@@ -35,7 +28,7 @@ def one_line(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1, d_output: st
     head ``d_output`` of ``d_out_dim`` outputs: a logit by default)."""
     g, d = param_counts(spec, data_shape, d_out_dim, d_output)
     knobs = full_knobs(spec)
-    keys = SHORT_KNOBS.get(spec.family, tuple(sorted(knobs)))
+    keys = FAMILIES.get(spec.family).short_knobs or tuple(sorted(knobs))
     text = " ".join(f"{key}={knobs[key]}" for key in keys if key in knobs)
     return f"{spec.id}  G {_millions(g)}  D {_millions(d)}  z={spec.z_dim} {spec.prior}  {text}"
 
@@ -70,21 +63,11 @@ def _trace(steps: list[tuple[str, nn.Module]], x: torch.Tensor) -> list[str]:
     return lines
 
 
-def _generator_steps(spec: ArchSpec, generator: nn.Module, data_shape: tuple) -> list:
-    if spec.family == "conv":
-        steps = [(describe_module(generator.project), generator.project),
-                 ("reshape", lambda h: h.view(h.shape[0], *generator.start))]
-        return steps + [(describe_module(m), m) for m in generator.body]
-    steps = [(describe_module(m), m) for m in generator.net]
-    return steps + [("reshape", lambda h: h.view(h.shape[0], *data_shape)),
-                    (describe_module(generator.squash), generator.squash)]
-
-
-def _discriminator_steps(spec: ArchSpec, discriminator: nn.Module) -> list:
-    if spec.family == "conv":
-        steps = [(describe_module(m), m) for m in discriminator.body]
-        return steps + [("flatten", lambda h: h.flatten(1)), (describe_module(discriminator.head), discriminator.head)]
-    return [("flatten", lambda h: h.flatten(1))] + [(describe_module(m), m) for m in discriminator.net]
+def _steps(layers, network: nn.Module, data_shape: tuple) -> list[tuple[str, object]]:
+    """(label, callable) per step of the family's layer list (``Family.g_layers``/``d_layers``;
+    without one, the whole network is one step)."""
+    steps = layers(network, data_shape) if layers is not None else [network]
+    return [step if isinstance(step, tuple) else (describe_module(step), step) for step in steps]
 
 
 def layer_plan(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1, d_output: str = "logit") -> str:
@@ -99,13 +82,13 @@ def layer_plan(spec: ArchSpec, data_shape: tuple, d_out_dim: int = 1, d_output: 
     with torch.device("meta"), torch.no_grad():
         generator = family.generator(spec, tuple(data_shape)).eval()
         discriminator = family.discriminator(spec, tuple(data_shape), d_out_dim).eval()
-        lines += ["  G:"] + _trace(_generator_steps(spec, generator, data_shape), torch.empty(2, spec.z_dim))
+        lines += ["  G:"] + _trace(_steps(family.g_layers, generator, data_shape), torch.empty(2, spec.z_dim))
         x = torch.empty(2, *data_shape)
         if d_output != "autoencoder":
-            return "\n".join(lines + ["  D:"] + _trace(_discriminator_steps(spec, discriminator), x))
+            return "\n".join(lines + ["  D:"] + _trace(_steps(family.d_layers, discriminator, data_shape), x))
         decoder_arch = decoder_spec(spec, d_out_dim)
         decoder = family.generator(decoder_arch, tuple(data_shape)).eval()
-        lines += ["  D encoder:"] + _trace(_discriminator_steps(spec, discriminator), x)
+        lines += ["  D encoder:"] + _trace(_steps(family.d_layers, discriminator, data_shape), x)
         lines += ["  D decoder (G's architecture from the code):"]
-        lines += _trace(_generator_steps(decoder_arch, decoder, data_shape), torch.empty(2, d_out_dim))
+        lines += _trace(_steps(family.g_layers, decoder, data_shape), torch.empty(2, d_out_dim))
     return "\n".join(lines)
