@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bench.suite import load_suite
-from bench.suite.search import apply_params, cell_params
+from bench.suite.cells import apply_params, cell_params
 from tests.conftest import REPO
 
 SUITE = REPO / "suites" / "lucic2018.yaml"

@@ -134,7 +134,7 @@ def test_bad_search_sections_name_the_field(write_suite, good, mutate, field, wo
 
 
 def _studies(write_suite, good, folder, **search):
-    from bench.suite.search import objective_of
+    from bench.suite.cells import objective_of
     from bench.sweep.search import Studies, search_cells
 
     mapping = copy.deepcopy(good)

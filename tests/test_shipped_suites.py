@@ -11,7 +11,8 @@ import yaml
 
 from bench.cli.main import main
 from bench.suite import load_suite
-from bench.suite.load import SuiteLoader, read_yaml
+from bench.suite.chain import read_yaml
+from bench.suite.dialect import SuiteLoader
 from tests.conftest import REPO
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

@@ -185,7 +185,7 @@ def test_saved_suite_reads_back_the_same(good, tmp_path):
     """The results folder's suite.yaml quotes strings that would read back as floats."""
     import yaml
 
-    from bench.suite.load import SuiteDumper, SuiteLoader, dump_suite
+    from bench.suite.dialect import SuiteDumper, SuiteLoader, dump_suite
 
     path = tmp_path / "suite.yaml"
     path.write_text(yaml.dump(dict(good, name="1e5", version="2e-4"), Dumper=SuiteDumper))

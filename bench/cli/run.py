@@ -41,7 +41,7 @@ def positive(text: str) -> float:
 
 
 def gpu_share(text: str) -> float:
-    from bench.suite.schema import gpu_share_problem
+    from bench.suite.settings import gpu_share_problem
 
     value = finite(text)
     problem = f"must be 0 or more (got {text})" if value < 0 else gpu_share_problem(value)

@@ -23,7 +23,7 @@ def run(args) -> int:
     suite = loaded.suite
     methods = Counter(t.method for t in loaded.trials)
     if suite.search is not None:
-        from bench.suite.search import cell_method
+        from bench.suite.cells import cell_method
 
         methods = Counter(cell_method(suite.search, t.config) for t in loaded.trials)
     print(f"{args.suite}: suite {suite.name!r} version {suite.version} is valid")
@@ -35,7 +35,7 @@ def run(args) -> int:
     print(f"  optimizer settings {len(suite.optimizer)}, seeds {len(suite.seeds)}")
     if suite.search is not None:
         from bench.suite.grid import evaluation_config
-        from bench.suite.search import objective_of
+        from bench.suite.cells import objective_of
 
         search = suite.search
         metric, mode = objective_of(search, evaluation_config(suite)["metrics"])

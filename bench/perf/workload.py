@@ -34,9 +34,7 @@ def load_workload(suite_path: str | Path | None = None) -> Workload:
     loaded = load_suite(str(path))
     args = loaded.suite.dataset.loader_args()
     if "path" in args:
-        from bench.suite.load import suite_input_path
-
-        args["path"] = str(suite_input_path(path, "dataset.path", args["path"]))
+        args["path"] = str(loaded.origins.input_path("dataset.path", args["path"]))
     dataset = load_dataset(args)
     return Workload(path, loaded.suite, list(loaded.trials), dataset, evaluation_config(loaded.suite))
 

@@ -51,10 +51,14 @@ def is_ranked(metric: str) -> bool:
 
 
 def method_labels(rows: pd.DataFrame) -> pd.Series:
-    """The loss × regularizer label: the ``method`` column, else ``loss+regularizer``."""
+    """The method label of each row: its ``method`` value, else the label of its loss and
+    regularizer columns (:func:`bench.suite.labels.row_method`)."""
     if "method" in rows.columns and rows["method"].notna().all():
         return rows["method"].astype(str)
-    return rows["loss"].astype(str) + "+" + rows["regularizer"].fillna("none").astype(str)
+    from bench.suite.labels import row_method
+
+    computed = pd.Series([row_method(row) for row in rows.to_dict("records")], index=rows.index, dtype=object)
+    return (rows["method"].where(rows["method"].notna(), computed) if "method" in rows.columns else computed).astype(str)
 
 
 def config_axes(rows: pd.DataFrame) -> list[str]:

@@ -83,7 +83,7 @@ ROLES = ("identity", "config", "metric", "provenance", "volatile")
 # Roles of columns outside CORE_COLUMNS, by name prefix (first match wins).
 PREFIX_ROLES: dict[str, str] = {
     "arch_": "config",  # architecture knobs and sizes (bench.arch.catalogue.arch_columns)
-    "search_": "identity",  # which study and sample of a hyperparameter search (bench.suite.search)
+    "search_": "identity",  # which study and sample of a hyperparameter search (bench.suite.cells)
 }
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.suite.origin import Origins
 
 
 class SuiteError(Exception):
@@ -18,11 +22,10 @@ class SuiteError(Exception):
         super().__init__("invalid suite\n  " + "\n  ".join(lines))
 
     @classmethod
-    def of_suite(cls, path: Path | str, problems: list[tuple[str, str]]) -> "SuiteError":
-        """The error for a suite file that may ``include:`` others: each field names its file."""
-        from bench.suite.origin import field_files
-
-        return cls(path, problems, field_files(Path(path), [field for field, _ in problems]))
+    def from_origins(cls, origins: "Origins", problems: list[tuple[str, str]]) -> "SuiteError":
+        """The error for a suite read with its ``include:`` chain: each field names the file that
+        sets it (``origins``, from :func:`bench.suite.chain.read_chain`)."""
+        return cls(origins.path, problems, origins.included([field for field, _ in problems]))
 
 
 def field_path(loc: tuple) -> str:

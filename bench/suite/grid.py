@@ -17,7 +17,9 @@ from bench.arch.spec import ArchSpec, content_id
 from bench.data import DATASETS
 from bench.metrics import default_metrics
 from bench.regularizers import REGULARIZERS
+from bench.suite.labels import trial_method
 from bench.suite.schema import MethodCfg, Suite
+
 
 @dataclass(frozen=True)
 class Trial:
@@ -26,26 +28,7 @@ class Trial:
 
     @property
     def method(self) -> str:
-        if self.config.get("search"):  # a sampled point of a hyperparameter search: its cell's label
-            return self.config["search"]["method"]
-        return method_label(self.config["loss"], self.config["regularizer"], self.config.get("augment", ()))
-
-
-def _params_text(params: dict) -> str:
-    text = lambda v: f"{v:g}" if isinstance(v, float) else str(v)  # noqa: E731
-    return "(" + ",".join(f"{k}={text(v)}" for k, v in sorted(params.items())) + ")" if params else ""
-
-
-def method_label(loss: dict, regularizer: dict, augment: list | tuple = ()) -> str:
-    """``loss(params)+regularizer(params)[+diffaug(policy)]``, e.g. ``ns+none``, ``wgan+gp``,
-    ``ns(label_smoothing=0.1)+r1(weight=1)``, ``hinge+none+diffaug(translation,cutout)``."""
-    reg_params = dict(regularizer.get("params", {}))
-    if regularizer["name"] != "none" and regularizer["weight"] != REGULARIZERS.get(regularizer["name"]).default_weight:
-        reg_params["weight"] = regularizer["weight"]
-    if regularizer.get("every", 1) != 1:
-        reg_params["every"] = regularizer["every"]
-    label = f"{loss['name']}{_params_text(loss.get('params', {}))}+{regularizer['name']}{_params_text(reg_params)}"
-    return label + (f"+diffaug({','.join(augment)})" if augment else "")
+        return trial_method(self.config)
 
 
 def load_architectures(suite: Suite, resolve_path: Callable[[str], Path]) -> list[ArchSpec]:

@@ -3,19 +3,20 @@ and trial grid.  Everything is checked before anything is written."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from bench.arch.spec import ArchSpec
 from bench.metrics import METRICS, ranked_metrics
 from bench.metrics.evaluate import check_metrics
-from bench.suite.bounds import limit_problem, load_bounded, value_problems
+from bench.suite.bounds import limit_problem, value_problems
+from bench.suite.chain import read_chain
+from bench.suite.dialect import dump_suite
 from bench.suite.errors import SuiteError, clip, field_path
+from bench.suite.origin import Origins
 from bench.suite.plugins import import_plugins
 from bench.suite.schema import Suite
 
@@ -27,6 +28,7 @@ class LoadedSuite:
     architectures: list[ArchSpec]
     trials: list  # list[bench.suite.grid.Trial]
     results_dir: Path | str  # a local folder, or a URI (see bench.store.location)
+    origins: Origins  # which file of the include chain sets each field (errors, input paths)
     plugins: list = field(default_factory=list)  # list[bench.plugins.Plugin]: the suite's and --plugin's
 
     @property
@@ -34,58 +36,6 @@ class LoadedSuite:
         """Trials the suite will run: the grid, or grid cells × search budget."""
         search = self.suite.search
         return len(self.trials) * (search.budget if search is not None else 1)
-
-
-class SuiteLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that also reads ``2e-4`` and ``1.0e6`` as floats, as YAML 1.2 does
-    (PyYAML follows YAML 1.1: a float needs a dot and a signed exponent, else it is a string)."""
-
-
-class SuiteDumper(yaml.SafeDumper):
-    """Quotes the strings :class:`SuiteLoader` would read as floats (a name ``1e5``)."""
-
-
-for _cls in (SuiteLoader, SuiteDumper):
-    _cls.add_implicit_resolver(
-        "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-        list("-+0123456789."))
-
-
-def dump_suite(suite: Suite) -> str:
-    """The suite as YAML that reads back to the same values (the results folder's suite.yaml)."""
-    return yaml.dump(suite.model_dump(mode="json"), Dumper=SuiteDumper, sort_keys=False)
-
-
-def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
-    """The suite mapping, with ``include: base.yaml`` (relative to the file) merged underneath."""
-    path = Path(path)
-    if not path.is_file():
-        raise SuiteError(path, [("", "file not found")])
-    if path.resolve() in seen:
-        raise SuiteError(path, [("include", "include cycle: " + " -> ".join(str(p) for p in seen + (path,)))])
-    try:
-        data = load_bounded(path.read_text(), SuiteLoader)
-    except yaml.YAMLError as exc:
-        raise SuiteError(path, [("", f"not valid YAML: {exc}")]) from None
-    except ValueError as exc:
-        raise SuiteError(path, [("", str(exc))]) from None
-    if not isinstance(data, dict):
-        raise SuiteError(path, [("", "a suite is a YAML mapping")])
-    include = data.pop("include", None)
-    if include is None:
-        return data
-    bases = include if isinstance(include, list) else [include]
-    merged: dict = {}
-    for base in bases:
-        merged = deep_merge(merged, read_yaml(path.parent / str(base), seen + (path.resolve(),)))
-    return deep_merge(merged, data)
-
-
-def deep_merge(base: dict, override: dict) -> dict:
-    out = dict(base)
-    for key, value in override.items():
-        out[key] = deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -120,50 +70,31 @@ def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
     return problems
 
 
-def resolve_path(suite_path: Path, name: str) -> Path:
-    """A path from a suite: absolute; else relative to the suite file; else to the cwd."""
-    candidate = Path(name).expanduser()
-    if candidate.is_absolute():
-        return candidate
-    beside = (suite_path.parent / candidate)
-    return beside if beside.exists() else Path.cwd() / candidate
-
-
-def suite_input_path(suite_path: Path, field: str, name: str) -> Path:
-    """The input path ``name`` given at ``field`` (``dataset.path``, ``architectures.catalogue``…),
-    resolved against the folder of the file that sets it — an ``include:``d base, or the suite."""
-    from bench.suite.origin import field_files
-
-    origin = field_files(Path(suite_path), [field]).get(field, Path(suite_path))
-    return resolve_path(origin, name)
-
-
 def parse_suite(path: str | Path, plugins: tuple[str, ...] = ()) -> Suite:
     """The validated suite; its ``plugins:`` and ``plugins`` (``--plugin``) are imported first."""
     return read_suite(path, plugins)[0]
 
 
-def read_suite(path: str | Path, plugins: tuple[str, ...] = ()) -> tuple[Suite, list]:
-    """(validated suite, loaded plugins): the plugins are imported before validation, so their
-    names are known to every registry check and listed in unknown-name errors."""
-    path = Path(path)
-    data = read_yaml(path)
-    loaded = import_plugins(path, data.get("plugins"), plugins)
+def read_suite(path: str | Path, plugins: tuple[str, ...] = ()) -> tuple[Suite, list, Origins]:
+    """(validated suite, loaded plugins, the file of each field): the plugins are imported before
+    validation, so their names are known to every registry check and listed in unknown-name errors."""
+    data, origins = read_chain(path)
+    loaded = import_plugins(origins, data.get("plugins"), plugins)
     problems = value_problems(data)
     if problems:
-        raise SuiteError.of_suite(path, problems)
+        raise SuiteError.from_origins(origins, problems)
     try:
-        return Suite.model_validate(data), loaded
+        return Suite.model_validate(data), loaded, origins
     except ValidationError as exc:
-        raise SuiteError.of_suite(path, validation_problems(exc)) from None
+        raise SuiteError.from_origins(origins, validation_problems(exc)) from None
 
 
-def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
+def check_semantics(suite: Suite, origins: Origins) -> list[tuple[str, str]]:
     """Checks that need more than one section, or the file system."""
     problems: list[tuple[str, str]] = []
     dataset = suite.dataset
     if dataset.path is not None and not dataset.download:
-        problem = dataset_path_problem(dataset.name, dataset.path, suite_input_path(path, "dataset.path", dataset.path))
+        problem = dataset_path_problem(dataset.name, dataset.path, origins.input_path("dataset.path", dataset.path))
         if problem:
             problems.append(("dataset.path", problem))
     kind = dataset.kind
@@ -183,7 +114,7 @@ def check_semantics(suite: Suite, path: Path) -> list[tuple[str, str]]:
     if kind == "image" and evaluation.feature_extractor.startswith("inception"):
         from bench.metrics.inception import HELP, weights_available
 
-        where = (str(suite_input_path(path, "evaluation.inception_path", evaluation.inception_path))
+        where = (str(origins.input_path("evaluation.inception_path", evaluation.inception_path))
                  if evaluation.inception_path else None)
         if not weights_available(where):
             field = "evaluation.inception_path" if where else "evaluation.feature_extractor"
@@ -238,11 +169,11 @@ def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: 
     from bench.suite.grid import expand_trials, load_architectures
 
     path = Path(path)
-    suite, loaded_plugins = read_suite(path, tuple(plugins))
-    problems = check_semantics(suite, path)
+    suite, loaded_plugins, origins = read_suite(path, tuple(plugins))
+    problems = check_semantics(suite, origins)
     architectures: list[ArchSpec] = []
     try:
-        architectures = load_architectures(suite, lambda name: suite_input_path(path, "architectures.catalogue", name))
+        architectures = load_architectures(suite, lambda name: origins.input_path("architectures.catalogue", name))
     except (ValueError, KeyError, FileNotFoundError) as exc:
         problems.append(("architectures", str(exc).strip("'\"")))
     cells = len(architectures) * len(suite.method_list()) * len(suite.optimizer) * len(suite.seeds)
@@ -251,11 +182,11 @@ def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: 
         problems.append(("", f"architectures × methods × optimizer settings × seeds = {too_many}"))
     problems += latent_problems(suite, architectures)
     if problems:
-        raise SuiteError.of_suite(path, problems)
+        raise SuiteError.from_origins(origins, problems)
     trials = expand_trials(suite, architectures)
     results_dir = _results_location(results) if results is not None else (
         resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)
-    return LoadedSuite(suite, path, architectures, trials, results_dir, loaded_plugins)
+    return LoadedSuite(suite, path, architectures, trials, results_dir, origins, loaded_plugins)
 
 
 def latent_problems(suite: Suite, architectures: list[ArchSpec]) -> list[tuple[str, str]]:
@@ -283,4 +214,5 @@ def resolve_results(suite_path: Path, name: str) -> Path | str:
     return candidate if candidate.is_absolute() else Path.cwd() / candidate
 
 
-__all__: list[Any] = ["LoadedSuite", "load_suite", "parse_suite", "read_suite", "SuiteError"]
+__all__: list[Any] = ["LoadedSuite", "load_suite", "parse_suite", "read_suite", "SuiteError",
+                      "dump_suite"]  # dump_suite: the results folder's suite.yaml (bench.sweep)

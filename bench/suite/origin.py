@@ -1,60 +1,51 @@
-"""Which file of an ``include:`` chain sets a field, so errors name the file where it is written.
+"""Which file of an ``include:`` chain sets each field, so errors name the file where a field is
+written and input paths resolve beside it.  :func:`bench.suite.chain.read_chain` builds the map in
+the same pass that merges the files; nothing here reads a file.
 
-The child's values win over its bases, and a later base over an earlier one (as
-:func:`bench.suite.load.read_yaml` merges them); a list is set whole by one file.
+The child's values win over its bases, and a later base over an earlier one; a mapping present in
+several files is set by the one that wins, each of its keys by the file that wins for that key; a
+list is set whole by one file (``losses[1].name`` is set where ``losses`` is).
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
-
-
-def field_files(path: Path, fields: list[str]) -> dict[str, Path]:
-    """field path (``training.steps``, ``losses[1].name``) → the file setting it, for the fields
-    set in an included file rather than in ``path`` itself."""
-    out = {}
-    for field in fields:
-        where = _setter(Path(path), _parts(field), ())
-        if where is not None and where.resolve() != Path(path).resolve():
-            out[field] = where
-    return out
+from typing import Mapping
 
 
-def _parts(field: str) -> list[str | int]:
-    return [int(p[1:-1]) if p.startswith("[") else p for p in re.findall(r"\[\d+\]|[^.\[\]]+", field)]
+@dataclass(frozen=True)
+class Origins:
+    """``files``: field path (``training.steps``, ``losses``) → the file whose value the merged
+    suite holds, for every key of every mapping the files write (list items are not fields of
+    their own).  ``path`` is the suite file itself."""
+
+    path: Path
+    files: Mapping[str, Path] = field(default_factory=dict)
+
+    def file_of(self, field: str) -> Path:
+        """The file that sets ``field``; the suite file for a field no file sets (a missing one)."""
+        return self.files.get(field.partition("[")[0], self.path)
+
+    def included(self, fields: list[str]) -> dict[str, Path]:
+        """field → the included file that sets it, for the ``fields`` not set in the suite file itself."""
+        out = {}
+        for name in fields:
+            where = self.file_of(name)
+            if where.resolve() != self.path.resolve():
+                out[name] = where
+        return out
+
+    def input_path(self, field: str, name: str) -> Path:
+        """The input path ``name`` given at ``field`` (``dataset.path``, ``architectures.catalogue``…),
+        resolved against the folder of the file that sets it — an ``include:``d base, or the suite."""
+        return resolve_path(self.file_of(field), name)
 
 
-def _setter(path: Path, parts: list, seen: tuple) -> Path | None:
-    from bench.suite.bounds import load_bounded
-    from bench.suite.load import SuiteLoader
-
-    if not parts or path.resolve() in seen or not path.is_file():
-        return None
-    try:
-        data = load_bounded(path.read_text(), SuiteLoader)
-    except (yaml.YAMLError, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    if _sets(data, parts):
-        return path
-    include = data.get("include") or []
-    for base in reversed(include if isinstance(include, list) else [include]):
-        found = _setter(path.parent / str(base), parts, seen + (path.resolve(),))
-        if found is not None:
-            return found
-    return None
-
-
-def _sets(data, parts: list) -> bool:
-    """Whether the mapping ``data`` holds the value at ``parts`` (a list counts as a whole)."""
-    for part in parts:
-        if isinstance(part, int) or isinstance(data, list):
-            return True
-        if not isinstance(data, dict) or part not in data:
-            return False
-        data = data[part]
-    return True
+def resolve_path(suite_path: Path, name: str) -> Path:
+    """A path from a suite: absolute; else relative to the suite file; else to the cwd."""
+    candidate = Path(name).expanduser()
+    if candidate.is_absolute():
+        return candidate
+    beside = (suite_path.parent / candidate)
+    return beside if beside.exists() else Path.cwd() / candidate

@@ -3,19 +3,20 @@ penalty weight λ and a few method parameters (BEGAN's γ, λ_k; the clipping bo
 Optuna sampler (Lucic et al. 2018, *Are GANs Created Equal?*, arXiv 1711.10337, §5: a fixed
 budget of sampled settings per model, compared by the best score reached within the budget).
 
-Pure data here (no Optuna import): the schema, the per-cell space, and how a sampled point
-becomes a trial config.  Running the search is :mod:`bench.sweep.search`.
+Pure data here: the schema and what each parameter sets.  A grid cell's space and how a sampled
+point becomes a trial config are :mod:`bench.suite.cells`; running the search is
+:mod:`bench.sweep.search`.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from bench.suite.bounds import at_most
+from bench.suite.section import Section
 
 # What a search may set: parameter → (kind, where in the trial config, valid bounds (lo, hi, hi inclusive)).
 PARAMS: dict[str, tuple[str, tuple[str, ...], tuple[float, float, bool]]] = {
@@ -41,10 +42,6 @@ SAMPLERS = ("random", "tpe", "qmc")
 DEFAULT_TPE_BATCH = 4
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-
 def _number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("Input should be a number")
@@ -54,7 +51,7 @@ def _number(value: Any) -> Any:
 Number = Annotated[Union[int, float], BeforeValidator(_number)]  # one clear error, not one per union member
 
 
-class ParamSpec(_Section):
+class ParamSpec(Section):
     """A float or int range (``low``, ``high``, optional ``log``, int ``step``) or ``choices``."""
 
     low: Optional[Number] = None
@@ -87,7 +84,7 @@ class ParamSpec(_Section):
         return list(self.choices) if self.choices is not None else [self.low, self.high]
 
 
-class SpaceCfg(_Section):
+class SpaceCfg(Section):
     """The searched parameters; ``lr`` sets both learning rates to one value (as Lucic et al.)."""
 
     lr: Optional[ParamSpec] = None
@@ -133,7 +130,7 @@ class SpaceCfg(_Section):
         return {name: spec for name in PARAMS if (spec := getattr(self, name)) is not None}
 
 
-class ObjectiveCfg(_Section):
+class ObjectiveCfg(Section):
     """The score a sampler optimizes: ``metric`` at the trial's final evaluation (``at: final``)
     or its best evaluation (``at: best``); ``mode`` defaults to the metric registry's direction."""
 
@@ -142,7 +139,7 @@ class ObjectiveCfg(_Section):
     at: Literal["final", "best"] = "final"
 
 
-class SearchCfg(_Section):
+class SearchCfg(Section):
     sampler: Literal["random", "tpe", "qmc"] = "random"
     budget: Annotated[int, at_most("search.budget")] = Field(..., ge=1, description="sampled settings per grid cell")
     seed: int = 0
@@ -154,79 +151,3 @@ class SearchCfg(_Section):
         if self.batch is not None:
             return self.batch
         return self.budget if self.sampler != "tpe" else DEFAULT_TPE_BATCH
-
-
-# ---------------------------------------------------------------------------------------------
-# From a grid cell to its search space and its sampled trials.
-
-
-def cell_params(search: SearchCfg, cell_config: dict) -> dict[str, ParamSpec]:
-    """The parameters searched in one cell: ``weight`` only where the method's regularizer adds a
-    penalty (not ``none`` or ``clip``), ``beta1``/``beta2`` only for an optimizer that stores them
-    (Adam both, RMSprop its α in ``beta2``)."""
-    from bench.losses import LOSSES
-    from bench.regularizers import REGULARIZERS
-    from bench.train.optim import OPTIMIZERS
-
-    params = search.space.params()
-    if not REGULARIZERS.get(cell_config["regularizer"]["name"]).weighted:  # none, clip
-        params.pop("weight", None)
-    names = {"loss": LOSSES.canonical(cell_config["loss"]["name"]),
-             "regularizer": REGULARIZERS.canonical(cell_config["regularizer"]["name"])}
-    for name, (section, applies_to) in METHOD_PARAMS.items():
-        if names[section] not in applies_to:
-            params.pop(name, None)
-    stored = OPTIMIZERS.get(cell_config["optimizer"]["name"]).stored_as.values()
-    for beta in ("beta1", "beta2"):
-        if beta not in stored:
-            params.pop(beta, None)
-    return params
-
-
-def cell_method(search: SearchCfg, cell_config: dict) -> str:
-    """The method label of every trial of a cell: with λ searched, the label has no weight."""
-    from bench.regularizers import REGULARIZERS
-    from bench.suite.grid import method_label
-
-    reg = dict(cell_config["regularizer"])
-    if "weight" in cell_params(search, cell_config):
-        reg["weight"] = REGULARIZERS.get(reg["name"]).default_weight
-    return method_label(cell_config["loss"], reg, cell_config.get("augment", ()))
-
-
-def apply_params(cell_config: dict, params: dict[str, Any], meta: dict) -> dict:
-    """The trial config of a sampled point: the cell's config with the sampled values in place
-    and ``search`` = ``meta`` (study, sample, sampler, method)."""
-    config = copy.deepcopy(cell_config)
-    for name, value in params.items():
-        kind, targets, _ = PARAMS[name]
-        value = int(value) if kind == "int" else float(value)
-        if name in ("beta1", "beta2"):
-            value = min(value, BETA_MAX)
-        for target in targets:
-            *path, key = target.split(".")
-            section = config
-            for part in path:
-                section = section.setdefault(part, {})
-            section[key] = value
-    config["search"] = dict(meta)
-    return config
-
-
-def search_columns(config: dict) -> dict:
-    """Extra row columns of a search trial (none for a grid trial)."""
-    meta = config.get("search")
-    if not meta:
-        return {}
-    return {"search_trial": f"{meta['study']}/{meta['sample']}", "search_study": meta["study"],
-            "search_sample": int(meta["sample"]), "search_sampler": meta["sampler"]}
-
-
-def objective_of(search: SearchCfg, metrics: list[str]) -> tuple[str, str]:
-    """(metric, 'min' | 'max'): the declared one, else the first evaluation metric with a
-    direction; the mode defaults to the registry's direction."""
-    from bench.metrics import METRICS, ranked_metrics
-
-    metric = search.objective.metric or ranked_metrics(metrics)[0]
-    mode = search.objective.mode or ("max" if METRICS.get(metric).higher_is_better else "min")
-    return metric, mode

@@ -7,8 +7,8 @@ import socket
 from bench.arch import arch_columns
 from bench.arch.spec import ArchSpec, canonical_json
 from bench.losses import LOSSES
-from bench.suite.grid import method_label
-from bench.suite.search import search_columns
+from bench.suite.cells import search_columns
+from bench.suite.labels import trial_method
 from bench.train.optim import OPTIMIZERS
 
 
@@ -30,7 +30,7 @@ def config_columns(trial_id: str, config: dict, *, suite: str, suite_version: st
         "reg_weight": float(reg["weight"]),
         "reg_every": int(reg.get("every", 1)),
         "reg_params": canonical_json(reg.get("params", {})),
-        "method": config["search"]["method"] if config.get("search") else method_label(config["loss"], reg, config.get("augment", ())),
+        "method": trial_method(config),
         "optimizer": opt["name"],
         "lr_g": float(opt["lr_g"]),
         "lr_d": float(opt["lr_d"]),

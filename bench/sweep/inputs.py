@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.suite import LoadedSuite, SuiteError
-from bench.suite.load import suite_input_path
 
 # What loaders raise on bad input: missing or unreadable files (OSError), unsuitable data
 # (ValueError); extractors: missing weights, wrong files, an unknown name (UnknownNameError).
@@ -35,18 +34,18 @@ def load_inputs(loaded: LoadedSuite, cache_dir: str | None = None) -> SweepInput
     suite = loaded.suite
     dataset_args = suite.dataset.loader_args()
     if "path" in dataset_args:
-        dataset_args["path"] = str(suite_input_path(loaded.path, "dataset.path", dataset_args["path"]).resolve())
+        dataset_args["path"] = str(loaded.origins.input_path("dataset.path", dataset_args["path"]).resolve())
     try:
         dataset = load_dataset(dataset_args)
     except DATA_ERRORS as exc:
-        raise SuiteError.of_suite(loaded.path, [("dataset.path" if suite.dataset.path else "dataset", str(exc))]) from None
+        raise SuiteError.from_origins(loaded.origins, [("dataset.path" if suite.dataset.path else "dataset", str(exc))]) from None
     eval_cfg = evaluation_config(suite)
     if eval_cfg.get("inception_path"):
-        eval_cfg["inception_path"] = str(suite_input_path(loaded.path, "evaluation.inception_path", eval_cfg["inception_path"]).resolve())
+        eval_cfg["inception_path"] = str(loaded.origins.input_path("evaluation.inception_path", eval_cfg["inception_path"]).resolve())
     print(f"bench: real-data reference for {suite.dataset.name} (cached after the first run)", flush=True)
     try:
         reference = build_reference(dataset, eval_cfg, cache_dir=cache_dir, device="cpu")
     except EXTRACTOR_ERRORS as exc:
         field = "evaluation.inception_path" if suite.evaluation.inception_path else "evaluation.feature_extractor"
-        raise SuiteError.of_suite(loaded.path, [(field, str(exc))]) from None
+        raise SuiteError.from_origins(loaded.origins, [(field, str(exc))]) from None
     return SweepInputs(dataset_args, eval_cfg, reference)

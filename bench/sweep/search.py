@@ -44,7 +44,8 @@ from pathlib import Path
 
 from bench.arch.spec import content_id
 from bench.suite import LoadedSuite
-from bench.suite.search import ParamSpec, SearchCfg, apply_params, cell_method, cell_params, objective_of, PARAMS
+from bench.suite.cells import apply_params, cell_method, cell_params, objective_of
+from bench.suite.search import ParamSpec, SearchCfg, PARAMS
 
 SEARCH_DIR = "search"
 JOURNAL = "studies.journal"
