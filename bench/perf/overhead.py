@@ -41,6 +41,7 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
     from bench.arch.spec import ArchSpec
     from bench.losses import LOSSES
     from bench.regularizers import REGULARIZERS
+    from bench.suite.trial import OptimizerConfig
 
     o, train, reg_cfg = config["optimizer"], config["training"], config["regularizer"]
     if int(reg_cfg.get("every", 1)) != 1 or float(train.get("ema", 0.0)) > 0:
@@ -56,8 +57,7 @@ def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, auto
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
         data = data.contiguous(memory_format=torch.channels_last)
     amp = torch.autocast(torch.device(device).type, dtype=autocast, enabled=autocast is not None)
-    opt_g = make_optimizer(o, G.parameters(), o["lr_g"])
-    opt_d = make_optimizer(o, D.parameters(), o["lr_d"])
+    opt_g, opt_d = (make_optimizer(OptimizerConfig.from_dict(o), net.parameters(), o[lr]) for net, lr in ((G, "lr_g"), (D, "lr_d")))
     batch = config["training"]["batch_size"]
 
     def real():
