@@ -76,3 +76,17 @@ def test_unknown_keys_are_refused():
 def test_frozen_maps_serialise_as_dicts():
     frozen = FrozenMap({"b": 1, "a": (1, 2)})
     assert canonical_json(frozen) == '{"a":[1,2],"b":1}' and {**frozen} == {"a": (1, 2), "b": 1}
+
+
+def test_the_columns_of_a_search_point_come_from_its_typed_point():
+    from bench.sweep.columns import config_columns
+
+    loaded = load_suite(REPO / "suites" / "mixtures.yaml")
+    cell = loaded.trials[0]
+    config = apply_params(cell.config, {"lr": 3e-4}, {"study": "c-1", "sample": 2, "sampler": "qmc", "method": "m"})
+    columns = config_columns("t-x", config, suite="s", suite_version="1", data_shape=(2,))
+    assert {k: columns[k] for k in ("search_trial", "search_study", "search_sample", "search_sampler", "method")} == {
+        "search_trial": "c-1/2", "search_study": "c-1", "search_sample": 2, "search_sampler": "qmc", "method": "m"}
+    assert columns["lr_g"] == columns["lr_d"] == 3e-4 and columns["config_json"] == canonical_json(config)
+    plain = config_columns(cell.id, cell.spec, suite="s", suite_version="1", data_shape=(2,))
+    assert "search_trial" not in plain and plain["method"] == cell.method and plain["config_json"] == canonical_json(cell.config)
