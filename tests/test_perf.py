@@ -99,10 +99,9 @@ def test_cost_parts_steps_packing_and_samples():
 def test_default_study_is_the_shipped_bogonet150_suite():
     """The study cost in docs/performance.md is computed for what `suites/bogonet150.yaml` actually runs."""
     from bench.suite import load_suite
-    from bench.suite.grid import evaluation_config
 
     loaded = load_suite(str(REPO / "suites" / "bogonet150.yaml"))
     suite, study = loaded.suite, Study()
     assert study.trials == len(loaded.trials)
-    assert (study.steps, study.eval_every) == (suite.training.steps, evaluation_config(suite)["every"])
-    assert study.eval_samples == evaluation_config(suite)["num_samples"] and study.seeds == len(suite.seeds)
+    assert (study.steps, study.eval_every) == (suite.training.steps, loaded.evaluation.every)
+    assert study.eval_samples == loaded.evaluation.num_samples and study.seeds == len(suite.seeds)

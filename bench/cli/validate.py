@@ -34,11 +34,10 @@ def run(args) -> int:
     print(f"  methods       {len(methods)}: {', '.join(methods)}")
     print(f"  optimizer settings {len(suite.optimizer)}, seeds {len(suite.seeds)}")
     if suite.search is not None:
-        from bench.suite.grid import evaluation_config
         from bench.suite.cells import objective_of
 
         search = suite.search
-        metric, mode = objective_of(search, evaluation_config(suite)["metrics"])
+        metric, mode = objective_of(search, list(loaded.evaluation.metrics))
         print(f"  search        {search.sampler} (seed {search.seed}) over {', '.join(search.space.params())}; "
               f"objective {metric} ({mode}, {search.objective.at})")
         print(f"  grid cells    {len(loaded.trials)} × budget {search.budget}")

@@ -66,6 +66,7 @@ def bare_gan(config: dict, data: torch.Tensor, device: str, *, channels_last: bo
     from bench.arch.spec import ArchSpec
     from bench.losses import LOSSES
     from bench.regularizers import REGULARIZERS
+    from bench.suite.trial import OptimizerConfig
     from bench.train.optim import make_optimizer
 
     o, train, reg_cfg = config["optimizer"], config["training"], config["regularizer"]
@@ -80,7 +81,8 @@ def bare_gan(config: dict, data: torch.Tensor, device: str, *, channels_last: bo
     if channels_last and data.dim() == 4:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
         data = data.contiguous(memory_format=torch.channels_last)
-    return BareGAN(spec, G, D, make_optimizer(o, G.parameters(), o["lr_g"]), make_optimizer(o, D.parameters(), o["lr_d"]),
+    return BareGAN(spec, G, D, make_optimizer(OptimizerConfig.from_dict(o), G.parameters(), o["lr_g"]),
+                   make_optimizer(OptimizerConfig.from_dict(o), D.parameters(), o["lr_d"]),
                    loss, lp, REGULARIZERS.get(reg_cfg["name"]), reg_cfg.get("params", {}), float(reg_cfg["weight"]),
                    data, train["batch_size"], o["n_disc"], device)
 

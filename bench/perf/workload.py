@@ -26,7 +26,6 @@ def load_workload(suite_path: str | Path | None = None) -> Workload:
     """The suite (default: the quickstart), its trial grid, its dataset and evaluation settings."""
     from bench.data import load_dataset
     from bench.suite import load_suite
-    from bench.suite.grid import evaluation_config
 
     path = Path(suite_path) if suite_path else DEFAULT_SUITE
     if not path.exists():
@@ -36,7 +35,7 @@ def load_workload(suite_path: str | Path | None = None) -> Workload:
     if "path" in args:
         args["path"] = str(loaded.origins.input_path("dataset.path", args["path"]))
     dataset = load_dataset(args)
-    return Workload(path, loaded.suite, list(loaded.trials), dataset, evaluation_config(loaded.suite))
+    return Workload(path, loaded.suite, list(loaded.trials), dataset, loaded.evaluation.to_dict())
 
 
 def with_steps(config: dict, steps: int) -> dict:

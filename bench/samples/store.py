@@ -46,7 +46,7 @@ def render_samples(trainer, generator: torch.nn.Module, n: int, mixture: dict | 
         if mixture is None:
             raise ValueError("2-D samples need the mixture's centers and std")
         return points_png(trainer.generate(generator), mixture["centers"], mixture["std"], title=f"step {trainer.step}")
-    return image_grid_png(generate_grid(generator, trainer.spec, trainer.config["seed"], n, trainer.device))
+    return image_grid_png(generate_grid(generator, trainer.spec, trainer.trial.seed, n, trainer.device))
 
 
 def write_evaluation_samples(results: str | Location, trial_id: str, trainer, n: int,

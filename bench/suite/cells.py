@@ -64,15 +64,6 @@ def apply_params(cell_config: dict, params: dict[str, Any], meta: dict) -> dict:
     return config
 
 
-def search_columns(config: dict) -> dict:
-    """Extra row columns of a search trial (none for a grid trial)."""
-    meta = config.get("search")
-    if not meta:
-        return {}
-    return {"search_trial": f"{meta['study']}/{meta['sample']}", "search_study": meta["study"],
-            "search_sample": int(meta["sample"]), "search_sampler": meta["sampler"]}
-
-
 def objective_of(search: SearchCfg, metrics: list[str]) -> tuple[str, str]:
     """(metric, 'min' | 'max'): the declared one, else the first evaluation metric with a
     direction; the mode defaults to the registry's direction."""

@@ -8,23 +8,28 @@ do not enter the id.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from bench.arch.spec import ArchSpec, content_id
+from bench.arch.spec import ArchSpec
 from bench.data import DATASETS
 from bench.metrics import default_metrics
 from bench.regularizers import REGULARIZERS
 from bench.suite.labels import trial_method
 from bench.suite.schema import MethodCfg, Suite
+from bench.suite.trial import EvaluationConfig, TrialConfig
+
 
 
 @dataclass(frozen=True)
 class Trial:
     id: str
-    config: dict
+    spec: TrialConfig  # typed and frozen; ``config`` is its canonical dict
+
+    @property
+    def config(self) -> dict:
+        return self.spec.to_dict()
 
     @property
     def method(self) -> str:
@@ -41,18 +46,19 @@ def load_architectures(suite: Suite, resolve_path: Callable[[str], Path]) -> lis
     return resolve_architectures(section, resolve_path, data_shape=sample_shape(suite.dataset.model_dump(exclude_none=True)))
 
 
-def evaluation_config(suite: Suite) -> dict:
+def evaluation_config(suite: Suite) -> EvaluationConfig:
     """The suite's ``evaluation`` section with the defaults filled in (sample count sized for the
     dataset, default metrics for its kind); unset options are left out, and so is ``samples``: the
     sample grids change no number, so they stay out of trial ids (trials get it from the sweep's
-    shared inputs, bench.sweep.launch)."""
+    shared inputs, bench.sweep.launch).  Resolved once, when the suite is loaded
+    (``LoadedSuite.evaluation``)."""
     from bench.metrics.reference import default_num_samples
 
     ev = suite.evaluation
     config = ev.model_dump(exclude_none=True, exclude={"samples"})
     config["num_samples"] = ev.num_samples or default_num_samples(suite.dataset.name)
     config["metrics"] = list(ev.metrics) if ev.metrics else default_metrics(suite.dataset.kind)
-    return config
+    return EvaluationConfig.from_dict(config)
 
 
 def method_config(method: MethodCfg) -> tuple[dict, dict]:
@@ -84,15 +90,12 @@ def plugin_identity(config: dict) -> dict:
     return {"plugins": {name: loaded(name).sha256 for name in origins}} if origins else {}
 
 
-def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
+def expand_trials(suite: Suite, architectures: list[ArchSpec], evaluation: EvaluationConfig) -> list[Trial]:
     """The cross product, in a fixed order (architecture, method, optimizer, seed)."""
     dataset = suite.dataset.model_dump(exclude_none=True)
     if DATASETS.get(suite.dataset.name).kind == "image":
         dataset.setdefault("resolution", DATASETS.get(suite.dataset.name).default_resolution)
-    evaluation = evaluation_config(suite)
     training = suite.training.model_dump(exclude_none=True)  # unset options do not change trial ids
-    if training.get("pac") == 1:  # pac: 1 is no packing: the same trial as without it
-        del training["pac"]
     trials: list[Trial] = []
     seen: set[str] = set()
     for spec in architectures:
@@ -107,13 +110,13 @@ def expand_trials(suite: Suite, architectures: list[ArchSpec]) -> list[Trial]:
                         "regularizer": regularizer,
                         "optimizer": optimizer.config(),
                         "training": training,
-                        "evaluation": evaluation,
+                        "evaluation": evaluation.to_dict(),
                         "seed": seed,
+                        "augment": method.augment,
                     }
                     config.update(plugin_identity(config))
-                    if method.augment:  # left out when off, so the ids of suites without it do not change
-                        config["augment"] = list(method.augment)
-                    trial = Trial(content_id(config, prefix="t-", length=12), json.loads(json.dumps(config)))
+                    trial_config = TrialConfig.from_dict(config)
+                    trial = Trial(trial_config.trial_id, trial_config)
                     if trial.id not in seen:  # a repeated axis value gives the same trial once
                         seen.add(trial.id)
                         trials.append(trial)

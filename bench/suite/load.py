@@ -19,6 +19,7 @@ from bench.suite.errors import SuiteError, clip, field_path
 from bench.suite.origin import Origins
 from bench.suite.plugins import import_plugins
 from bench.suite.schema import Suite
+from bench.suite.trial import EvaluationConfig
 
 
 @dataclass
@@ -29,6 +30,7 @@ class LoadedSuite:
     trials: list  # list[bench.suite.grid.Trial]
     results_dir: Path | str  # a local folder, or a URI (see bench.store.location)
     origins: Origins  # which file of the include chain sets each field (errors, input paths)
+    evaluation: EvaluationConfig  # the evaluation settings every trial gets, defaults resolved
     plugins: list = field(default_factory=list)  # list[bench.plugins.Plugin]: the suite's and --plugin's
 
     @property
@@ -146,7 +148,7 @@ def search_problems(suite: Suite) -> list[tuple[str, str]]:
     from bench.suite.grid import evaluation_config
 
     problems = []
-    metrics = evaluation_config(suite)["metrics"]
+    metrics = list(evaluation_config(suite).metrics)
     metric = suite.search.objective.metric
     if metric is not None and metric not in metrics:
         problems.append(("search.objective.metric",
@@ -166,7 +168,7 @@ def search_problems(suite: Suite) -> list[tuple[str, str]]:
 def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: tuple[str, ...] = ()) -> LoadedSuite:
     """Parse, validate and expand a suite; raise :class:`SuiteError` naming file and field.
     ``plugins`` (``--plugin``) are imported with the suite's own ``plugins:`` before validation."""
-    from bench.suite.grid import expand_trials, load_architectures
+    from bench.suite.grid import evaluation_config, expand_trials, load_architectures
 
     path = Path(path)
     suite, loaded_plugins, origins = read_suite(path, tuple(plugins))
@@ -183,10 +185,11 @@ def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: 
     problems += latent_problems(suite, architectures)
     if problems:
         raise SuiteError.from_origins(origins, problems)
-    trials = expand_trials(suite, architectures)
+    evaluation = evaluation_config(suite)
+    trials = expand_trials(suite, architectures, evaluation)
     results_dir = _results_location(results) if results is not None else (
         resolve_results(path, suite.results) if suite.results else Path("results") / suite.name)
-    return LoadedSuite(suite, path, architectures, trials, results_dir, origins, loaded_plugins)
+    return LoadedSuite(suite, path, architectures, trials, results_dir, origins, evaluation, loaded_plugins)
 
 
 def latent_problems(suite: Suite, architectures: list[ArchSpec]) -> list[tuple[str, str]]:

@@ -29,7 +29,6 @@ def load_inputs(loaded: LoadedSuite, cache_dir: str | None = None) -> SweepInput
     """Load the dataset and build (or read from the cache) its real-data reference."""
     from bench.data import load_dataset
     from bench.metrics.reference import build_reference
-    from bench.suite.grid import evaluation_config
 
     suite = loaded.suite
     dataset_args = suite.dataset.loader_args()
@@ -39,7 +38,7 @@ def load_inputs(loaded: LoadedSuite, cache_dir: str | None = None) -> SweepInput
         dataset = load_dataset(dataset_args)
     except DATA_ERRORS as exc:
         raise SuiteError.from_origins(loaded.origins, [("dataset.path" if suite.dataset.path else "dataset", str(exc))]) from None
-    eval_cfg = evaluation_config(suite)
+    eval_cfg = loaded.evaluation.to_dict()
     if eval_cfg.get("inception_path"):
         eval_cfg["inception_path"] = str(loaded.origins.input_path("evaluation.inception_path", eval_cfg["inception_path"]).resolve())
     print(f"bench: real-data reference for {suite.dataset.name} (cached after the first run)", flush=True)

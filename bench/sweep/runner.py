@@ -146,13 +146,12 @@ def _fit_grid(loaded: LoadedSuite, inputs, settings: dict, *, resuming: bool, re
     checked against the cluster (bench.sweep.feasible), before the results folder is written."""
     import ray
 
-    from bench.suite.grid import evaluation_config
     from bench.sweep.launch import make_trainable, shared_args, start_ray
     from bench.sweep.progress import ProgressPrinter
     from bench.sweep.repair import announce, finish, run_round
     from bench.sweep.settings import resumed_settings, save_settings
 
-    location, suite = Location.of(loaded.results_dir), loaded.suite
+    location = Location.of(loaded.results_dir)
     storage = {} if location.local else {"storage_filesystem": location.fs}
     saved = resuming and (location.exists(SETTINGS_FILE) or location.is_dir(TUNE_DIR))
     if saved:
@@ -165,7 +164,7 @@ def _fit_grid(loaded: LoadedSuite, inputs, settings: dict, *, resuming: bool, re
             save_settings(location, settings, SETTINGS_FILE)
         found = announce(location) if resuming else None
         done = len(found.ids("finished", "diverged")) if found else 0
-        printer = ProgressPrinter(len(loaded.trials), evaluation_config(suite)["metrics"], already_done=done)
+        printer = ProgressPrinter(len(loaded.trials), list(loaded.evaluation.metrics), already_done=done)
         if resuming:
             run_round(location, trainable, settings, storage, retry_errored=True, callbacks=[printer, *callbacks])
         else:

@@ -324,7 +324,6 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
     tune_environment()
     import ray
 
-    from bench.suite.grid import evaluation_config
     from bench.sweep.inputs import load_inputs
     from bench.sweep.rounds import RoundRunner
     from bench.sweep.runner import SweepConflict, SweepOutcome, trial_counts
@@ -333,8 +332,8 @@ def run_search(loaded: LoadedSuite, *, address: str | None = None, restart: bool
         raise SweepConflict(f"a hyperparameter search keeps its Optuna journal next to the results, so `results` must be "
                             f"a file-system path (local or a shared mount), not {loaded.results_dir}")
     loaded.results_dir = Path(str(loaded.results_dir).removeprefix("file://")).resolve()
-    suite, search = loaded.suite, loaded.suite.search
-    metric, mode = objective_of(search, evaluation_config(suite)["metrics"])
+    search = loaded.suite.search
+    metric, mode = objective_of(search, list(loaded.evaluation.metrics))
     cells = search_cells(loaded)
     spec = search_spec(loaded, cells, metric, mode)
     check_search_dir(loaded, spec, restart=restart)

@@ -27,6 +27,7 @@ checkpoint write, a row write, before the summary and after a restore.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tempfile
@@ -35,17 +36,25 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 import torch
+from ray import tune
 
+from bench.data import load_dataset, sample_shape
+from bench.metrics import METRICS, ranked_metrics
+from bench.metrics.evaluate import evaluate
+from bench.metrics.stability import stability_summary
+from bench.plugins import activate
 from bench.samples import write_evaluation_samples
 from bench.store import write_trial_rows, write_trial_summary
 from bench.store.io import read_trial_rows, record_trial_error
 from bench.store.location import Location
 from bench.store.schema import column_role
+from bench.suite.trial import TrialConfig
 from bench.sweep import killpoints
 from bench.sweep.checkpoints import restore_newest, write_checkpoint
 from bench.sweep.columns import config_columns
 from bench.sweep.completeness import DONE, check_one
 from bench.sweep.provenance import library_versions
+from bench.train import Trainer
 
 LOGS_DIR = "logs"
 STAMPED = ("provenance", "volatile")  # roles a row keeps from the attempt that computed it
@@ -54,10 +63,6 @@ _ATTEMPT = re.compile(r" attempt (\d+): ")
 
 @lru_cache(maxsize=2)
 def _dataset(args_json: str):
-    import json
-
-    from bench.data import load_dataset
-
     return load_dataset(json.loads(args_json))
 
 
@@ -66,31 +71,29 @@ def pick_device(gpu_share: float) -> str:
 
 
 def train_trial(param: dict, *, shared: dict) -> None:
-    """Run (or resume) one trial; see the module docstring."""
-    from bench.plugins import activate
-
+    """Run (or resume) one trial; see the module docstring.  Ray Tune hands over the trial's
+    canonical dict (``{"id", "config"}``); it is read back into a :class:`TrialConfig` here."""
     activate(shared.get("plugins", []))  # the suite's plugins, staged by bench.sweep.launch.start_ray
     trial_id, config = param["trial"]["id"], param["trial"]["config"]
+    trial = TrialConfig.from_dict(config)
     results_dir = Location.of(shared["results_dir"])
     check = check_one(results_dir, trial_id, config)
     if check.state in DONE:
         # done on an earlier run, perhaps after Tune last saved its state (a restore restarts it)
         print(f"bench: {trial_id} already {check.state} ({check.reason}): not rerun", file=sys.stderr, flush=True)
         return
-    _Attempt(trial_id, config, shared, results_dir, check).run()
+    _Attempt(trial_id, trial, shared, results_dir, check).run()
 
 
 class _Attempt:
     """One attempt of a trial: its provenance, its log, its callbacks for the trainer."""
 
-    def __init__(self, trial_id: str, config: dict, shared: dict, results_dir: Location, check):
-        from bench.data import sample_shape
-
+    def __init__(self, trial_id: str, trial: TrialConfig, shared: dict, results_dir: Location, check):
         torch.set_num_threads(max(1, int(shared["cpu"])))
-        self.trial_id, self.config, self.shared, self.results_dir = trial_id, config, shared, results_dir
+        self.trial_id, self.trial, self.shared, self.results_dir = trial_id, trial, shared, results_dir
         self.device = pick_device(shared["gpu"])
         self.reference = shared["reference"]
-        base = config_columns(trial_id, config, suite=shared["suite"], suite_version=shared["suite_version"],
+        base = config_columns(trial_id, trial, suite=shared["suite"], suite_version=shared["suite_version"],
                               data_shape=sample_shape(shared["dataset_args"]))
         base.update({**self.reference.row_fields(), "git_commit": shared["git_commit"],
                      "versions": library_versions(), "device": self.device})
@@ -122,8 +125,6 @@ class _Attempt:
                          before_replace=killpoints.hook(point, step, self.trial_id) if point else None)
 
     def on_evaluation(self, t, row: dict) -> None:
-        from ray import tune
-
         self.stamp(row)  # ``row`` is the trainer's history entry
         write_evaluation_samples(self.results_dir, self.trial_id, t, self.shared.get("samples", 0), self.reference.mixture)
         self.write_rows(t.history, "rows")
@@ -138,8 +139,6 @@ class _Attempt:
         return out
 
     def on_checkpoint(self, t) -> None:
-        from ray import tune
-
         with tempfile.TemporaryDirectory() as folder:
             write_checkpoint(t.state_dict(), folder, between=killpoints.hook("checkpoint", t.step, self.trial_id))
             last = t.history[-1] if t.history and t.history[-1]["step"] == t.step else {}
@@ -153,30 +152,28 @@ class _Attempt:
             raise
 
     def _train(self) -> None:
-        import json
-
-        from ray import tune
-
-        from bench.metrics.evaluate import evaluate
-        from bench.train import Trainer
-
         dataset = _dataset(json.dumps(self.shared["dataset_args"], sort_keys=True))
-        trainer = self.trainer = Trainer(self.config, dataset.x, device=self.device, labels=dataset.labels)
-        state = restore_newest(self.results_dir, self.trial_id, tune.get_checkpoint(), self.log)
-        if state is not None:
-            trainer.load_state_dict(state)
-            self.base["resumed_from"] = trainer.step
-            self.log(f"resumed from the checkpoint at step {trainer.step}")
-            # the rows on storage may be short, damaged or an earlier attempt's error row: rewrite
-            # them from the checkpoint's history (a trial restored at its last step evaluates no more)
-            self.write_rows(trainer.history)
-            killpoints.reached("restored", trainer.step, self.trial_id)
+        trainer = self.trainer = Trainer(self.trial, dataset.x, device=self.device, labels=dataset.labels)
+        self._restore(trainer)
         self.has_history = True
-        metrics, seed = self.config["evaluation"]["metrics"], self.config["seed"]
+        metrics, seed = list(self.trial.evaluation.metrics), self.trial.seed
         trainer.run(lambda samples: evaluate(samples, self.reference, metrics, seed=seed),
                     self.on_evaluation, self.on_checkpoint)
         killpoints.reached("summary", trainer.step, self.trial_id)
         write_trial_summary(self.results_dir, self.trial_id, trial_summary(self.base, trainer, self.reference, metrics))
+
+    def _restore(self, trainer: Trainer) -> None:
+        """Continue from the trial's newest verified checkpoint, if any (bench.sweep.checkpoints)."""
+        state = restore_newest(self.results_dir, self.trial_id, tune.get_checkpoint(), self.log)
+        if state is None:
+            return
+        trainer.load_state_dict(state)
+        self.base["resumed_from"] = trainer.step
+        self.log(f"resumed from the checkpoint at step {trainer.step}")
+        # the rows on storage may be short, damaged or an earlier attempt's error row: rewrite
+        # them from the checkpoint's history (a trial restored at its last step evaluates no more)
+        self.write_rows(trainer.history)
+        killpoints.reached("restored", trainer.step, self.trial_id)
 
     def _record_error(self, exc: Exception) -> None:
         trainer, base = self.trainer, self.base
@@ -216,18 +213,15 @@ def append_log(results_dir: Location, trial_id: str, message: str) -> None:
     results_dir.write_text(old + line + "\n", LOGS_DIR, f"{trial_id}.log")
 
 
+SUMMARY_KEEPS = ("trial_id", "suite", "suite_version", "method", "loss", "regularizer", "arch_id", "seed", "dataset",
+                 "feature_extractor", "num_samples", "resize_mode", "num_real", "prdc_k", "git_commit")
+
+
 def trial_summary(base: dict, trainer, reference, metrics: list[str]) -> dict:
     """The trial's stability statistics (bench.metrics.stability) on its first metric, with the
-    identifying columns of its rows."""
-    from bench.metrics import METRICS
-    from bench.metrics.stability import stability_summary
-
-    keep = ("trial_id", "suite", "suite_version", "method", "loss", "regularizer", "arch_id", "seed", "dataset",
-            "feature_extractor", "num_samples", "resize_mode", "num_real", "prdc_k", "git_commit")
-    from bench.metrics import ranked_metrics
-
+    identifying columns of its rows (:data:`SUMMARY_KEEPS`)."""
     metric = next(iter(ranked_metrics(metrics)), None)
-    summary = {k: base[k] for k in keep} | {"status": trainer.status, "step": trainer.step, "wall_s": trainer.elapsed}
+    summary = {k: base[k] for k in SUMMARY_KEEPS} | {"status": trainer.status, "step": trainer.step, "wall_s": trainer.elapsed}
     if metric is not None:
         summary["summary_metric"] = metric
         summary.update(stability_summary(trainer.history, metric=metric, higher_is_better=METRICS.get(metric).higher_is_better,

@@ -50,8 +50,3 @@ class DiscriminatorInput:
 
     def parameters(self):
         return self.module.parameters()
-
-
-def d_input_settings(config: dict) -> tuple[int, tuple[str, ...]]:
-    """(pac, DiffAugment policy) of a trial config; absent keys mean off."""
-    return int(config["training"].get("pac", 1) or 1), tuple(config.get("augment") or ())

@@ -24,15 +24,17 @@ only in their seed in this prototype.
 from __future__ import annotations
 
 import copy
+from dataclasses import fields
+from typing import Mapping
 
 import torch
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
 from bench.arch import build_pair
-from bench.arch.spec import ArchSpec
 from bench.losses import LOSSES
 from bench.regularizers import REGULARIZERS, lazy_weight
+from bench.suite.trial import TrialConfig
 from bench.train.optim import make_optimizer, update_ema
 
 FUSABLE_REGULARIZERS = frozenset({"none", "gp", "gp_one_sided", "r1", "r2", "clip"})
@@ -79,47 +81,50 @@ def _attr(name: str) -> str:
     return name.replace(".", "__")
 
 
-def check_fusable(configs: list[dict]) -> None:
-    """Raise ``ValueError`` saying why ``configs`` cannot be fused (see the module docstring)."""
+def check_fusable(configs: list[TrialConfig | Mapping]) -> list[TrialConfig]:
+    """The trial configs (dicts read with ``TrialConfig.from_dict``); raise ``ValueError`` saying
+    why they cannot be fused (see the module docstring)."""
     if not configs:
         raise ValueError("fusing needs at least one trial")
-    first = {k: v for k, v in configs[0].items() if k != "seed"}
-    for c in configs[1:]:
-        differing = sorted(k for k in set(first) | set(c) if k != "seed" and first.get(k) != c.get(k))
+    trials = [TrialConfig.of(c) for c in configs]
+    first = trials[0]
+    for c in trials[1:]:
+        differing = sorted(f.name for f in fields(TrialConfig) if f.name != "seed" and getattr(first, f.name) != getattr(c, f.name))
         if differing:
             raise ValueError(f"fused trials may differ only in their seed in this prototype; they differ in {differing}")
-    loss = LOSSES.get(configs[0]["loss"]["name"])
+    loss = LOSSES.get(first.loss.name)
     if loss.d_output == "autoencoder" or loss.state is not None:
-        raise ValueError(f"loss {configs[0]['loss']['name']!r} cannot be fused in this prototype: its D is an auto-encoder "
+        raise ValueError(f"loss {first.loss.name!r} cannot be fused in this prototype: its D is an auto-encoder "
                          "(a structured output, not one tensor per sample) or it keeps state across steps")
-    name = configs[0]["regularizer"]["name"]
+    name = first.regularizer.name
     if name in _REFUSED_REGULARIZERS:
         raise ValueError(f"regularizer {name!r} cannot be fused: {_REFUSED_REGULARIZERS[name]}")
     if name not in FUSABLE_REGULARIZERS:
         raise ValueError(f"regularizer {name!r} is not known to be fusable; fusable: {', '.join(sorted(FUSABLE_REGULARIZERS))}")
-    if "sn" in configs[0]["arch"].get("knobs", {}).values():
+    if "sn" in first.arch.knobs.values():
         raise ValueError("spectral normalization cannot be fused: its power iteration writes with out=, which vmap cannot batch")
+    return trials
 
 
 class FusedTrainer:
     """The D and G updates of k trials at once; batches come from the caller, stacked (k, B, …)."""
 
-    def __init__(self, configs: list[dict], data_shape: tuple, *, device: str | torch.device = "cpu"):
-        check_fusable(configs)
-        c = configs[0]
-        self.k, self.device = len(configs), torch.device(device)
-        self.spec = ArchSpec.from_dict(c["arch"])
-        self.loss, self.loss_params = LOSSES.get(c["loss"]["name"]), c["loss"].get("params", {})
-        reg = c["regularizer"]
-        self.regularizer, self.reg_params = REGULARIZERS.get(reg["name"]), reg.get("params", {})
-        self.reg_weight, self.reg_every = float(reg["weight"]), int(reg.get("every", 1))
-        pairs = [build_pair(self.spec, tuple(data_shape), self.loss.output_dim(self.loss_params), cfg["seed"]) for cfg in configs]
+    def __init__(self, configs: list[TrialConfig | Mapping], data_shape: tuple, *, device: str | torch.device = "cpu"):
+        trials = check_fusable(configs)
+        c = trials[0]
+        self.k, self.device = len(trials), torch.device(device)
+        self.spec = c.arch
+        self.loss, self.loss_params = LOSSES.get(c.loss.name), c.loss.params
+        reg = c.regularizer
+        self.regularizer, self.reg_params = REGULARIZERS.get(reg.name), reg.params
+        self.reg_weight, self.reg_every = float(reg.weight), int(reg.every)
+        pairs = [build_pair(self.spec, tuple(data_shape), self.loss.output_dim(self.loss_params), t.seed) for t in trials]
         self.G = FusedModules([g for g, _ in pairs]).to(self.device)
         self.D = FusedModules([d for _, d in pairs]).to(self.device)
-        o = c["optimizer"]
-        self.opt_g = make_optimizer(o, self.G.parameters(), o["lr_g"])
-        self.opt_d = make_optimizer(o, self.D.parameters(), o["lr_d"])
-        self.ema_decay = float(c["training"].get("ema", 0.0))
+        o = c.optimizer
+        self.opt_g = make_optimizer(o, self.G.parameters(), o.lr_g)
+        self.opt_d = make_optimizer(o, self.D.parameters(), o.lr_d)
+        self.ema_decay = float(c.training.ema)
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.ema_decay > 0 else None
         self.d_steps = 0
 

@@ -16,12 +16,15 @@ field of the trial's optimizer config a parameter is stored (``stored_as``: Adam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import torch
 
 from bench.losses.base import keyword_defaults
 from bench.registry import Registry
+
+if TYPE_CHECKING:
+    from bench.suite.trial import OptimizerConfig
 
 BUILD_ARGS = ("parameters", "lr")
 
@@ -86,9 +89,9 @@ OPTIMIZERS.add("rmsprop", OptimizerEntry(
     stored_as={"alpha": "beta2"}, fixed={"beta1": 0.5}, aliases={"beta2": "alpha"}))
 
 
-def make_optimizer(opt_cfg: dict, parameters, lr: float) -> torch.optim.Optimizer:
+def make_optimizer(opt: OptimizerConfig, parameters, lr: float) -> torch.optim.Optimizer:
     """The optimizer a trial's optimizer config names, over ``parameters`` at learning rate ``lr``."""
-    return OPTIMIZERS.get(opt_cfg["name"]).make(parameters, lr, opt_cfg)
+    return OPTIMIZERS.get(opt.name).make(parameters, lr, opt.to_dict())
 
 
 @torch.no_grad()

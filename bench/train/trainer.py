@@ -21,17 +21,17 @@ from __future__ import annotations
 import copy
 import math
 import time
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 import torch
 
 from bench.arch import build_pair, sample_latent
-from bench.arch.spec import ArchSpec
 from bench.losses import LOSSES
 from bench.methods import latent_problem
 from bench.regularizers import REGULARIZERS, lazy_weight
 from bench.regularizers.auxiliary import attach_head
-from bench.train.d_input import DiscriminatorInput, d_input_settings, packed_shape
+from bench.suite.trial import TrialConfig
+from bench.train.d_input import DiscriminatorInput, packed_shape
 from bench.train.optim import make_optimizer, update_ema
 from bench.train.seeding import rng_state, seed_everything, set_rng_state
 
@@ -47,38 +47,49 @@ class DeliberateFailure(RuntimeError):
 class Trainer:
     """Everything one trial trains: G, D, optimizers, EMA, counters and the row history."""
 
-    def __init__(self, config: dict, data: torch.Tensor, *, device: str | torch.device = "cpu",
+    def __init__(self, config: TrialConfig | Mapping, data: torch.Tensor, *, device: str | torch.device = "cpu",
                  labels: Optional[torch.Tensor] = None):
-        self.config, self.device = config, torch.device(device)
-        seed_everything(config["seed"])
-        self.spec = ArchSpec.from_dict(config["arch"])
-        self.loss = LOSSES.get(config["loss"]["name"])
-        self.loss_params = config["loss"].get("params", {})
-        reg = config["regularizer"]
-        self.regularizer = REGULARIZERS.get(reg["name"])
-        self.reg_params, self.reg_weight, self.reg_every = reg.get("params", {}), float(reg["weight"]), int(reg.get("every", 1))
-        self.data = data.to(self.device)
-        out_dim = self.loss.output_dim(self.loss_params)
-        self.pac, policy = d_input_settings(config)
-        self.G, self.D = build_pair(self.spec, tuple(data.shape[1:]), out_dim, config["seed"], self.loss.d_output,
-                                    d_shape=packed_shape(tuple(data.shape[1:]), self.pac))
-        # a loss's own state across steps (BEGAN's k_t), checkpointed with the trainer
+        """``config``: the trial's :class:`~bench.suite.trial.TrialConfig` (a dict is read with
+        ``TrialConfig.from_dict``)."""
+        self.trial, self.device = TrialConfig.of(config), torch.device(device)
+        seed_everything(self.trial.seed)
+        self.spec = self.trial.arch
+        self.loss, self.loss_params = LOSSES.get(self.trial.loss.name), self.trial.loss.params
+        reg = self.trial.regularizer
+        self.regularizer, self.reg_params, self.reg_weight, self.reg_every = (
+            REGULARIZERS.get(reg.name), reg.params, float(reg.weight), int(reg.every))
+        self.data, self.labels, self._codes = data.to(self.device), labels, None
+        self.pac = int(self.trial.training.pac)
+        self._build_networks(tuple(data.shape[1:]))
+        self._build_optimizers()
+        self._reset_counters()
+
+    def _build_networks(self, data_shape: tuple) -> None:
+        """G and D (D reads packs of ``pac`` samples), a loss's own state across steps (BEGAN's
+        k_t), the view every D evaluation goes through, an auxiliary head on D's trunk
+        (InfoGAN's Q, SS-GAN's rotation classifier) and the EMA copy of G."""
+        seed = self.trial.seed
+        self.G, self.D = build_pair(self.spec, data_shape, self.loss.output_dim(self.loss_params), seed,
+                                    self.loss.d_output, d_shape=packed_shape(data_shape, self.pac))
         self.loss_state = self.loss.state(self.loss_params, self.device) if self.loss.state is not None else None
-        self.D_in = DiscriminatorInput(self.D, pac=self.pac, policy=policy)  # every D evaluation goes through it
-        self.aux, self.labels, self._codes = self.regularizer.auxiliary, labels, None
-        if self.aux is not None:  # a head on D's trunk (InfoGAN's Q, SS-GAN's rotation classifier)
-            problem = latent_problem(reg["name"], self.reg_params, self.spec.z_dim)
+        self.D_in = DiscriminatorInput(self.D, pac=self.pac, policy=self.trial.augment)
+        self.aux = self.regularizer.auxiliary
+        if self.aux is not None:
+            problem = latent_problem(self.trial.regularizer.name, self.reg_params, self.spec.z_dim)
             if problem:
                 raise ValueError(problem)
-            attach_head(self.D, self.aux.head_size(self.reg_params), config["seed"])
+            attach_head(self.D, self.aux.head_size(self.reg_params), seed)
         self.G.to(self.device)
         self.D.to(self.device)
-        opt = config["optimizer"]
-        self.opt_g = make_optimizer(opt, self.G.parameters(), opt["lr_g"])
-        self.opt_d = make_optimizer(opt, self.D.parameters(), opt["lr_d"])
-        train = config["training"]
-        self.ema_decay = float(train.get("ema", 0.0))
+        self.ema_decay = float(self.trial.training.ema)
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.ema_decay > 0 else None
+
+    def _build_optimizers(self) -> None:
+        opt = self.trial.optimizer
+        self.opt_g = make_optimizer(opt, self.G.parameters(), opt.lr_g)
+        self.opt_d = make_optimizer(opt, self.D.parameters(), opt.lr_d)
+
+    def _reset_counters(self) -> None:
         self.step = 0
         self.d_steps = 0
         self.round_g_steps = 0  # G steps done in the current round (a checkpoint can fall mid-round)
@@ -91,13 +102,13 @@ class Trainer:
 
     # --- one update each -------------------------------------------------------------------
     def _batch(self) -> torch.Tensor:
-        idx = torch.randint(self.data.shape[0], (self.config["training"]["batch_size"] * self.pac,), device=self.device)
+        idx = torch.randint(self.data.shape[0], (self.trial.training.batch_size * self.pac,), device=self.device)
         return self.data[idx]
 
     def _latent(self, batch: Optional[int] = None, generator: Optional[torch.Generator] = None) -> torch.Tensor:
         """z for G (a training batch by default); an auxiliary head with codes writes them into z
         and keeps them in ``_codes`` for its loss terms."""
-        batch = batch or self.config["training"]["batch_size"] * self.pac
+        batch = batch or self.trial.training.batch_size * self.pac
         z = sample_latent(self.spec, batch, device=self.device, generator=generator)
         if self.aux is not None and self.aux.sample_codes is not None:
             z, self._codes = self.aux.sample_codes(z, generator=generator, **self.reg_params)
@@ -160,22 +171,22 @@ class Trainer:
         on_checkpoint: Optional[Callable[["Trainer"], None]] = None,
     ) -> str:
         """Train to the step budget (or divergence); returns the final status."""
-        train, opt = self.config["training"], self.config["optimizer"]
-        steps, log_every = int(train["steps"]), int(train["log_every"])
-        eval_every = int(self.config["evaluation"]["every"])
+        train, opt = self.trial.training, self.trial.optimizer
+        steps, log_every = int(train.steps), int(train.log_every)
+        eval_every = int(self.trial.evaluation.every)
         started = time.perf_counter() - self.elapsed
         set_rng_state(self._rng, self.device)
         while self.step < steps and self.status == "ok":
             if self.round_g_steps == 0:
-                for i in range(opt["n_disc"]):
+                for i in range(opt.n_disc):
                     self.d_step(track_grad=(self.step + 1) % log_every == 0 and i == 0)
-            while self.round_g_steps < opt["n_gen"] and self.step < steps:
+            while self.round_g_steps < opt.n_gen and self.step < steps:
                 self.g_step(track_grad=(self.step + 1) % log_every == 0)
                 self.step += 1
                 self.round_g_steps += 1
-                if self._fails_here(train.get("fail_at")):
+                if train.fail_at is not None and train.fail_at.hits(self.step, self.trial.seed):
                     raise DeliberateFailure(f"training.fail_at: deliberate failure at step {self.step} (a test hook)")
-                if self.step % log_every == 0 and self._diverged(train["divergence_threshold"]):
+                if self.step % log_every == 0 and self._diverged(train.divergence_threshold):
                     self.status = "diverged"
                 if self.status != "ok" or self.step % eval_every == 0 or self.step == steps:
                     self.elapsed = time.perf_counter() - started
@@ -187,18 +198,15 @@ class Trainer:
                     on_checkpoint(self)
                 if self.status != "ok":
                     break
-            if self.round_g_steps >= opt["n_gen"]:
+            if self.round_g_steps >= opt.n_gen:
                 self.round_g_steps = 0
         return self.status
-
-    def _fails_here(self, fail_at: Optional[dict]) -> bool:
-        return bool(fail_at) and self.step == fail_at["step"] and self.config["seed"] in (fail_at.get("seeds") or [self.config["seed"]])
 
     def checkpoint_due(self) -> bool:
         """True at the steps where a checkpoint is taken: every ``checkpoint_every`` steps (default:
         every evaluation) and at the end, while the trial is healthy."""
-        every = int(self.config["training"].get("checkpoint_every") or self.config["evaluation"]["every"])
-        return self.status == "ok" and (self.step % every == 0 or self.step == int(self.config["training"]["steps"]))
+        every = int(self.trial.training.checkpoint_every or self.trial.evaluation.every)
+        return self.status == "ok" and (self.step % every == 0 or self.step == int(self.trial.training.steps))
 
     def _diverged(self, threshold: float) -> bool:
         acc = self._acc.tolist()
@@ -232,8 +240,8 @@ class Trainer:
     @torch.inference_mode()
     def generate(self, generator: torch.nn.Module, num: Optional[int] = None, batch: int = 1000) -> torch.Tensor:
         """``num`` samples (default: the evaluation's) from fixed evaluation latents, G in eval mode."""
-        num = num or int(self.config["evaluation"]["num_samples"])
-        rng = torch.Generator(device=self.device).manual_seed(self.config["seed"] + EVAL_SEED_OFFSET)
+        num = num or int(self.trial.evaluation.num_samples)
+        rng = torch.Generator(device=self.device).manual_seed(self.trial.seed + EVAL_SEED_OFFSET)
         was_training = generator.training
         generator.eval()
         out = [generator(self._latent(min(batch, num - i), generator=rng)).float() for i in range(0, num, batch)]
