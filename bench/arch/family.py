@@ -8,6 +8,7 @@ from typing import Callable
 from torch import nn
 
 from bench.arch.conv import CONV_DEFAULTS, CONV_DOMAINS, CONV_OPTIONAL, ConvDiscriminator, ConvGenerator
+from bench.arch.dirac import DIRAC_DEFAULTS, DIRAC_DOMAINS, DiracDiscriminator, DiracGenerator
 from bench.arch.knobs import Domain, check_knobs
 from bench.arch.mlp import MLP_DEFAULTS, MLP_DOMAINS, MLPDiscriminator, MLPGenerator
 from bench.arch.spec import ArchSpec
@@ -42,6 +43,7 @@ class Family:
 FAMILIES: Registry[Family] = Registry("architecture family")
 FAMILIES.add("conv", Family(ConvGenerator, ConvDiscriminator, "image", CONV_DEFAULTS, CONV_DOMAINS, CONV_OPTIONAL))
 FAMILIES.add("mlp", Family(MLPGenerator, MLPDiscriminator, "points", MLP_DEFAULTS, MLP_DOMAINS))
+FAMILIES.add("dirac", Family(DiracGenerator, DiracDiscriminator, "points", DIRAC_DEFAULTS, DIRAC_DOMAINS))
 
 
 def validate_spec(spec: ArchSpec) -> None:

@@ -173,7 +173,7 @@ class _Attempt:
             killpoints.reached("restored", trainer.step, self.trial_id)
         self.has_history = True
         metrics, seed = self.config["evaluation"]["metrics"], self.config["seed"]
-        trainer.run(lambda samples: evaluate(samples, self.reference, metrics, seed=seed),
+        trainer.run(lambda samples: evaluate(samples, self.reference, metrics, seed=seed, discriminator=trainer.D),
                     self.on_evaluation, self.on_checkpoint)
         killpoints.reached("summary", trainer.step, self.trial_id)
         write_trial_summary(self.results_dir, self.trial_id, trial_summary(self.base, trainer, self.reference, metrics))
