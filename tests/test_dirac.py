@@ -119,6 +119,19 @@ def test_equilibrium_metrics_need_the_discriminator_and_point_data():
         equilibrium_distance(ctx)
 
 
+def test_the_family_has_one_parameter_per_network_and_one_logit():
+    from bench.arch import param_counts
+    from bench.arch.summary import layer_plan
+
+    spec = ArchSpec("dirac", {"theta0": 1.0, "psi0": -1.0}, z_dim=1)
+    assert param_counts(spec, (1,)) == (1, 1) and param_counts(spec, (3,)) == (3, 3)
+    G, D = pair(1.0, -1.0)
+    assert G(torch.randn(5, 1)).shape == (5, 1) and D(torch.ones(5, 1)).tolist() == [-1.0] * 5
+    assert "D(x) = ψ·x" in layer_plan(spec, (1,))  # `bench archs show` prints the pair
+    with pytest.raises(ValueError, match="one logit"):
+        build_pair(spec, (1,), 4, seed=0)  # an MMD embedding head
+
+
 def test_the_dirac_dataset_is_a_point_at_zero_in_one_dimension():
     data = load_dataset({"name": "dirac"})
     assert data.x.shape == (1000, 1) and not data.x.any()

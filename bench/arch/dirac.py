@@ -11,7 +11,9 @@ With data a Dirac at 0 (the ``dirac`` dataset) the unique equilibrium is (θ, ψ
 D high on real data, the paper's L(θ, ψ) = f(ψθ) + f(0) has D high on generated data, so
 ψ_bench = −ψ_paper (θ is the same); the paper's initial point (θ, ψ) = (1, 1) is bench's
 ``theta0: 1.0, psi0: -1.0``.  Knobs ``theta0`` / ``psi0`` are the initial values (every
-dimension), on a grid of halves so that a spec stays a plain hashable record.
+dimension), on a grid of halves so that a spec stays a plain hashable record.  Only losses on
+one logit per sample fit (D is ψ·x): a D head of more than one output (an MMD embedding, an
+auto-encoder code) is refused when the trial builds its networks.
 """
 
 from __future__ import annotations

@@ -75,6 +75,8 @@ def _generator_steps(spec: ArchSpec, generator: nn.Module, data_shape: tuple) ->
         steps = [(describe_module(generator.project), generator.project),
                  ("reshape", lambda h: h.view(h.shape[0], *generator.start))]
         return steps + [(describe_module(m), m) for m in generator.body]
+    if spec.family == "dirac":
+        return [("G(z) = θ (z ignored)", generator)]
     steps = [(describe_module(m), m) for m in generator.net]
     return steps + [("reshape", lambda h: h.view(h.shape[0], *data_shape)),
                     (describe_module(generator.squash), generator.squash)]
@@ -84,6 +86,8 @@ def _discriminator_steps(spec: ArchSpec, discriminator: nn.Module) -> list:
     if spec.family == "conv":
         steps = [(describe_module(m), m) for m in discriminator.body]
         return steps + [("flatten", lambda h: h.flatten(1)), (describe_module(discriminator.head), discriminator.head)]
+    if spec.family == "dirac":
+        return [("D(x) = ψ·x (no bias)", discriminator)]
     return [("flatten", lambda h: h.flatten(1))] + [(describe_module(m), m) for m in discriminator.net]
 
 
