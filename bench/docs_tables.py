@@ -131,7 +131,7 @@ def dataset_table() -> str:
     from bench.data import DATASETS
 
     rows = [[named(DATASETS, name), entry.kind, cell(entry.description),
-             str(entry.default_resolution) if entry.kind == "image" else "— (2-D points)",
+             str(entry.default_resolution) if entry.kind == "image" else f"— ({entry.point_dim}-D points)",
              "yes" if entry.needs_path else "no (embedded)"]
             for name, entry in DATASETS.own_items()]
     return table(["name", "kind", "what", "default resolution", "needs `path`"], rows)
@@ -194,6 +194,7 @@ TABLES: dict[str, Callable[[], str]] = {
     "spaces": space_table,
     "knobs-conv": lambda: knob_table("conv"),
     "knobs-mlp": lambda: knob_table("mlp"),
+    "knobs-dirac": lambda: knob_table("dirac"),
 }
 
 

@@ -34,7 +34,7 @@ def sgd(parameters, *, lr: float, momentum: float = 0.9):
 
 
 DATASETS.add("ring4", DatasetEntry(load_ring4, "points", "4 Gaussians on the unit circle, std 0.02", num_samples=400))
-OPTIMIZERS.add("sgd", OptimizerEntry(sgd, "SGD with momentum", "Sutskever et al. 2013"))
+OPTIMIZERS.add("sgd_momentum", OptimizerEntry(sgd, "SGD with momentum", "Sutskever et al. 2013"))
 '''
 
 

@@ -38,8 +38,11 @@ def test_every_family_declares_parts_that_agree_with_its_builders(name):
     with pytest.raises(ValueError):
         check_data_shape(name, ())
     if family.count_params is not None:  # the closed form counts what the builders build
-        for d_out_dim in (1, 5):
+        for d_out_dim in (1,) if family.one_logit else (1, 5):
             assert family.count_params(spec, shape, d_out_dim) == module_param_counts(spec, shape, d_out_dim)
+    if family.one_logit:  # a family of one logit refuses a head of more, with the reason
+        with pytest.raises(ValueError, match="one logit"):
+            family.discriminator(spec, shape, 5)
     properties = family.properties(spec, shape) if family.properties is not None else {}
     assert not set(properties) & (set(family.domains) | RESERVED)  # no property overwrites a knob column
     assert {f"arch_{p}" for p in properties} <= set(arch_columns(spec, shape))

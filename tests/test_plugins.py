@@ -91,7 +91,7 @@ plugins: [ring4_sgd.py]
 dataset: {name: ring4, size: 500}
 architectures: {catalogue: mlp.jsonl}
 losses: [ns]
-optimizer: {name: sgd, lr_g: 0.01, lr_d: 0.01, momentum: 0.5}
+optimizer: {name: sgd_momentum, lr_g: 0.01, lr_d: 0.01, momentum: 0.5}
 training: {steps: 4, batch_size: 16, log_every: 2}
 evaluation: {every: 2}
 """)
@@ -108,7 +108,7 @@ evaluation: {every: 2}
     bad = (tmp_path / "suite.yaml").read_text().replace("momentum: 0.5", "beta1: 0.5")
     (tmp_path / "bad.yaml").write_text(bad)
     assert main(["validate", str(tmp_path / "bad.yaml")]) == 2
-    assert "optimizer 'sgd' has no parameter 'beta1'; valid parameters: momentum" in capsys.readouterr().err
+    assert "optimizer 'sgd_momentum' has no parameter 'beta1'; valid parameters: momentum" in capsys.readouterr().err
     assert main(["list", "datasets", "--plugin", str(tmp_path / "ring4_sgd.py")]) == 0
     listing = capsys.readouterr().out
     assert "ring4" in listing and "ring4_sgd" in listing and "size=2000" in listing

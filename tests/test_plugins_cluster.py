@@ -33,7 +33,7 @@ plugins: [plugins/fgan_energy.py, plugins/ring4_sgd.py]
 dataset: {{name: ring4, size: 500}}
 architectures: {{catalogue: mlp.jsonl}}
 losses: [pearson_chi2]
-optimizer: {{name: sgd, lr_g: 0.01, lr_d: 0.01}}
+optimizer: {{name: sgd_momentum, lr_g: 0.01, lr_d: 0.01}}
 training: {{steps: 20, batch_size: 32, log_every: 10}}
 evaluation: {{every: 10, num_samples: 100, metrics: [modes, energy_points]}}
 seeds: [0, 1, 2]
@@ -51,7 +51,7 @@ results: {tmp_path / 'out'}
     assert outcome.counts == {"ok": 3}
     rows = load_results(tmp_path / "out")
     assert rows.groupby("trial_id")["step"].apply(list).tolist() == [[10, 20]] * 3
-    assert set(rows["loss"]) == {"pearson_chi2"} and set(rows["dataset"]) == {"ring4"} and set(rows["optimizer"]) == {"sgd"}
+    assert set(rows["loss"]) == {"pearson_chi2"} and set(rows["dataset"]) == {"ring4"} and set(rows["optimizer"]) == {"sgd_momentum"}
     assert rows["modes"].between(0, 4).all() and rows["energy_points"].gt(0).all()
     used = {json.dumps(json.loads(p), sort_keys=True) for p in rows["plugins"]}
     assert len(used) == 1 and set(json.loads(used.pop())) == {"fgan_energy", "ring4_sgd"}

@@ -17,7 +17,8 @@ def digest(trials) -> str:
 
 
 @pytest.mark.parametrize("name, expected", [("quickstart", "3c70f5e960feb6dd"), ("mixtures", "6632a96ad4d85743"),
-                                            ("lucic-search", "15807bf5c785660b")])
+                                            ("lucic-search", "15807bf5c785660b"),
+                                            ("replications/dirac", "28f24962773451ab")])  # dirac: at 2d46306
 def test_shipped_suites_keep_their_trial_ids(name, expected):
     assert digest(load_suite(REPO / "suites" / f"{name}.yaml").trials) == expected
 

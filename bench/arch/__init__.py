@@ -3,7 +3,7 @@
 Public interface used by the rest of bench:
 
 * ``ArchSpec(family, knobs, z_dim, prior)`` with ``.id``, ``.to_dict()``, ``ArchSpec.from_dict``;
-* ``FAMILIES`` (``conv``, ``mlp``; what a family declares: ``Family``, :mod:`bench.arch.interface`) and ``SPACES`` (``bogonet``, ``wgangp-table1``,
+* ``FAMILIES`` (``conv``, ``mlp``, ``dirac``; what a family declares: ``Family``, :mod:`bench.arch.interface`) and ``SPACES`` (``bogonet``, ``wgangp-table1``,
   ``bogonet-small``, ``mlp``);
 * ``build_pair(spec, data_shape, d_out_dim, seed)``, ``sample_latent(spec, batch, ...)``,
   ``param_counts(spec, data_shape, d_out_dim)``;

@@ -8,6 +8,7 @@ A family lives in one module (builders, knobs, its ``Family`` entry: :mod:`bench
 from __future__ import annotations
 
 from bench.arch.conv import CONV
+from bench.arch.dirac import DIRAC
 from bench.arch.interface import LATENT_DOMAINS, PRIORS, Family
 from bench.arch.knobs import check_knobs
 from bench.arch.mlp import MLP
@@ -19,6 +20,7 @@ __all__ = ["FAMILIES", "Family", "LATENT_DOMAINS", "PRIORS", "full_knobs", "vali
 FAMILIES: Registry[Family] = Registry("architecture family")
 FAMILIES.add("conv", CONV)
 FAMILIES.add("mlp", MLP)
+FAMILIES.add("dirac", DIRAC)
 
 
 def validate_spec(spec: ArchSpec) -> None:

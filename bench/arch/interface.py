@@ -48,6 +48,8 @@ class Family:
       ``arch_<name>`` result columns beside the knobs (the report's breakdown by architecture
       property groups by these columns too); None: none.
     * ``short_knobs``: the knobs of a one-line listing (``bench archs show``); empty: all, sorted.
+    * ``one_logit``: D has exactly one output per sample (a loss that asks for more, e.g. an MMD
+      embedding or an auto-encoder code, is refused when the networks are built); False: any.
     * ``g_layers(G, data_shape)`` / ``d_layers(D, data_shape)`` → [:data:`LayerStep`], the layer
       plan of ``bench archs show FILE ID``; None: the whole network as one step.
     """
@@ -62,6 +64,7 @@ class Family:
     check_shape: Callable[[tuple], object] | None = None
     properties: Callable[[ArchSpec, tuple], dict] | None = None
     short_knobs: tuple[str, ...] = ()
+    one_logit: bool = False
     g_layers: Callable[[nn.Module, tuple], list] | None = None
     d_layers: Callable[[nn.Module, tuple], list] | None = None
 

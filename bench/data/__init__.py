@@ -1,7 +1,8 @@
 """Datasets: one registry of name → loader, all usable offline.
 
 ``load_dataset(cfg)`` returns a :class:`Dataset` whose ``x`` is a float32 tensor in [−1, 1]
-(images ``(N, C, H, W)`` at the configured resolution) or the raw points ``(N, 2)``.
+(images ``(N, C, H, W)`` at the configured resolution) or the raw points ``(N, d)`` (d = 2 for the
+mixtures, 1 for the Dirac-GAN's point mass).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class Dataset:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """Shape of one sample: (C, H, W) or (2,)."""
+        """Shape of one sample: (C, H, W) or (d,)."""
         return tuple(self.x.shape[1:])
 
 
@@ -41,7 +42,8 @@ class DatasetEntry:
     ``num_samples``/``num_real`` the default generated and real sample counts of an evaluation,
     ``extractor`` the feature extractor ``auto`` picks (``"auto"``: Inception when its weights
     are available, else bench's classifier when the data have labels), ``path_problem(folder)``
-    says why a data folder cannot be read (or returns None).
+    says why a data folder cannot be read (or returns None), ``point_dim`` the dimension d of a
+    points dataset's samples.
     """
 
     load: Callable[..., Dataset]
@@ -55,6 +57,7 @@ class DatasetEntry:
     extractor: str = "auto"
     path_problem: Optional[Callable[[Path], Optional[str]]] = None
     help: str = ""  # how to obtain the data, appended to path errors
+    point_dim: int = 2
 
     def options(self) -> dict:
         """``{option: default}`` of the loader (``None``: required, e.g. ``path``)."""
@@ -63,9 +66,9 @@ class DatasetEntry:
         return keyword_defaults(self.load, ())
 
     def shape(self, cfg: dict) -> tuple[int, ...]:
-        """Shape of one sample, (C, H, W) or (2,), under the ``dataset`` section ``cfg``."""
+        """Shape of one sample, (C, H, W) or (d,), under the ``dataset`` section ``cfg``."""
         if self.kind == "points":
-            return (2,)
+            return (self.point_dim,)
         resolution = int(cfg.get("resolution") or self.default_resolution)
         return (int(cfg.get("channels") or self.channels), resolution, resolution)
 
@@ -80,10 +83,11 @@ DATASETS: Registry[DatasetEntry] = Registry("dataset")
 
 from bench.data import images as _images  # noqa: E402,F401  (fills DATASETS)
 from bench.data import mixtures as _mixtures  # noqa: E402,F401
+from bench.data import dirac as _dirac  # noqa: E402,F401
 
 
 def sample_shape(cfg: dict) -> tuple[int, ...]:
-    """Shape of one sample, (C, H, W) or (2,), from a ``dataset`` section without loading the data."""
+    """Shape of one sample, (C, H, W) or (d,), from a ``dataset`` section without loading the data."""
     return DATASETS.get(cfg["name"]).shape(cfg)
 
 

@@ -44,6 +44,7 @@ METRICS: Registry[Metric] = Registry("metric")
 # Importing the modules fills the registry.
 from bench.metrics import image as _image  # noqa: E402,F401
 from bench.metrics import mixture as _mixture  # noqa: E402,F401
+from bench.metrics import equilibrium as _equilibrium  # noqa: E402,F401
 
 
 def ranked_metrics(names: list[str]) -> list[str]:

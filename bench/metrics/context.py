@@ -54,12 +54,15 @@ class RealReference:
 
 @dataclass
 class EvalContext:
-    """Generated samples (in [−1, 1] for images) plus the reference; features are computed once."""
+    """Generated samples (in [−1, 1] for images) plus the reference; features are computed once.
+    ``discriminator`` is the trial's D when the caller has one (the Dirac-GAN's parameter-space
+    metrics read it, :mod:`bench.metrics.equilibrium`); sample metrics never look at it."""
 
     samples: torch.Tensor
     reference: RealReference
     seed: int = 0
     batch_size: int = 500
+    discriminator: Optional[torch.nn.Module] = None
     _cache: dict = field(default_factory=dict)
 
     @cached_property

@@ -45,16 +45,18 @@ def check_metrics(names: list[str], data_kind: str, resolution: int | None = Non
         raise ValueError(f"images of {resolution}×{resolution} pixels are too small: {needs}")
 
 
-def evaluate(samples: torch.Tensor, reference: RealReference, metrics: list[str], *, seed: int) -> dict[str, float]:
-    """``{metric name: value}`` for generated ``samples`` ((N, C, H, W) in [−1, 1] or (N, 2)).
+def evaluate(samples: torch.Tensor, reference: RealReference, metrics: list[str], *, seed: int,
+             discriminator: torch.nn.Module | None = None) -> dict[str, float]:
+    """``{metric name: value}`` for generated ``samples`` ((N, C, H, W) in [−1, 1] or (N, d)).
 
     ``N`` must equal ``reference.num_samples`` (the count written to every row); ``seed`` drives
-    every random choice inside the metrics (KID subsets, SWD patches and directions)."""
+    every random choice inside the metrics (KID subsets, SWD patches and directions);
+    ``discriminator`` is the trial's D, for the metrics that read it (``equilibrium_distance``)."""
     check_metrics(metrics, reference.data_kind, samples.shape[-1] if samples.ndim == 4 else None)
     if reference.num_samples and samples.shape[0] != reference.num_samples:
         raise ValueError(f"got {samples.shape[0]} samples, the reference is for num_samples={reference.num_samples}")
     samples = samples.detach().cpu().float()
     if not torch.isfinite(samples).all():
         return {name: math.nan for name in metrics}
-    ctx = EvalContext(samples, reference, seed=seed)
+    ctx = EvalContext(samples, reference, seed=seed, discriminator=discriminator)
     return {name: float(METRICS.get(name).compute(ctx)) for name in metrics}

@@ -157,7 +157,7 @@ class _Attempt:
         self._restore(trainer)
         self.has_history = True
         metrics, seed = list(self.trial.evaluation.metrics), self.trial.seed
-        trainer.run(lambda samples: evaluate(samples, self.reference, metrics, seed=seed),
+        trainer.run(lambda samples: evaluate(samples, self.reference, metrics, seed=seed, discriminator=trainer.D),
                     self.on_evaluation, self.on_checkpoint)
         killpoints.reached("summary", trainer.step, self.trial_id)
         write_trial_summary(self.results_dir, self.trial_id, trial_summary(self.base, trainer, self.reference, metrics))

@@ -79,6 +79,10 @@ def _rmsprop(parameters, *, lr: float, alpha: float = 0.99) -> torch.optim.Optim
     return torch.optim.RMSprop(parameters, lr=lr, alpha=alpha)
 
 
+def _sgd(parameters, *, lr: float, momentum: float = 0.0) -> torch.optim.Optimizer:
+    return torch.optim.SGD(parameters, lr=lr, momentum=momentum)
+
+
 OPTIMIZERS.add("adam", OptimizerEntry(
     _adam, "Adam: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², θ ← θ − lr·m̂/(√v̂ + ε)",
     "Kingma & Ba 2015, arXiv 1412.6980 (β1 = 0.5: Radford et al. 2016, DCGAN)",
@@ -87,6 +91,9 @@ OPTIMIZERS.add("rmsprop", OptimizerEntry(
     _rmsprop, "RMSprop: v ← α·v + (1−α)·g², θ ← θ − lr·g/(√v + ε)",
     "Tieleman & Hinton 2012 (lecture 6.5); used by WGAN, Arjovsky et al. 2017",
     stored_as={"alpha": "beta2"}, fixed={"beta1": 0.5}, aliases={"beta2": "alpha"}))
+OPTIMIZERS.add("sgd", OptimizerEntry(
+    _sgd, "gradient descent: b ← μ·b + g, θ ← θ − lr·b (μ = 0: plain θ ← θ − lr·g)",
+    "Robbins & Monro 1951; fixed-step gradient descent of Mescheder et al. 2018 (Dirac-GAN, μ = 0)"))
 
 
 def make_optimizer(opt: OptimizerConfig, parameters, lr: float) -> torch.optim.Optimizer:
