@@ -29,6 +29,7 @@ import time
 import torch
 
 from bench.perf.timing import interleaved, summary, sync
+from bench.store.schema import STATUS_OK
 
 
 def bare_loop(config: dict, data: torch.Tensor, device: str, steps: int, *, autocast: torch.dtype | None = None,
@@ -132,7 +133,7 @@ def trainer_loop(config: dict, data: torch.Tensor, device: str, steps: int) -> f
         trainer.run(lambda samples: {}, write_rows, on_checkpoint=checkpoint)
         sync(device)
         total = time.perf_counter() - start
-    if trainer.status != "ok":
+    if trainer.status != STATUS_OK:
         raise RuntimeError(f"trainer status {trainer.status!r} during the overhead benchmark")
     return total - generating[0]
 

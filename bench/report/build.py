@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.layout import GRID_FILE, REPORT_DIR, ROWS_DIR
 from bench.report import plots
 from bench.report.budget import budget_curves
 from bench.report.gallery import write_gallery
@@ -21,8 +22,8 @@ from bench.report.tables import default_thresholds, leaderboard, metric_table
 from bench.report.text import display_table
 from bench.report.trials import Progress, planned_ids, progress, trial_table
 from bench.store import load_results
-from bench.store.io import ROWS_DIR
 from bench.store.location import Location, is_uri
+from bench.store.schema import STATUS_DIVERGED
 
 
 @dataclass
@@ -85,7 +86,7 @@ def build_report(
     else:
         results_dir = Path(results_dir)  # as given, so messages show the user's relative path
     check_arguments(out_dir, results_dir, alpha, thresholds)
-    out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
+    out_dir = Path(out_dir) if out_dir is not None else results_dir / REPORT_DIR
     rng = np.random.default_rng(seed)
     rows, foreign = planned_rows(load_results(location), location)
     metrics = metric_columns(rows)
@@ -161,8 +162,8 @@ def planned_rows(rows: pd.DataFrame, location: Location) -> tuple[pd.DataFrame, 
     kept = rows[rows["trial_id"].astype(str).isin(planned)]
     if kept.empty:
         raise ValueError(f"none of the rows in {location.path(ROWS_DIR)} belong to the trials of "
-                         f"{location.path('grid.json')}: {listing}. Remove them, or report the folder they came from")
-    warning = (f"Warning: {len(files)} row file(s) hold trials that are not in grid.json (rows of another sweep?) "
+                         f"{location.path(GRID_FILE)}: {listing}. Remove them, or report the folder they came from")
+    warning = (f"Warning: {len(files)} row file(s) hold trials that are not in {GRID_FILE} (rows of another sweep?) "
                f"and are left out: {listing}. Remove them to silence this warning.")
     print(f"bench report: {warning}", file=sys.stderr)
     return kept.reset_index(drop=True), [warning]
@@ -178,7 +179,7 @@ def check_arguments(out_dir, results_dir, alpha: float, thresholds: list[float] 
     bad = [t for t in thresholds or [] if not np.isfinite(t)]
     if bad:
         raise ValueError(f"--thresholds must be finite numbers; got {', '.join(map(str, bad))}")
-    target = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
+    target = Path(out_dir) if out_dir is not None else Path(results_dir) / REPORT_DIR
     problem = folder_problem(target)
     if problem:
         raise ValueError(f"{'--out' if out_dir is not None else 'report folder (DIR/report)'}: {problem}")
@@ -203,7 +204,7 @@ def _notes(prog, metric, higher, scores, complete, per_arch, test, cd, alpha, ax
                      f"finished trial there (blocks missing per method: {detail}).")
     failed = int((~np.isfinite(finished[f"final_{metric}"].astype(float))).sum())
     if failed == len(finished):
-        diverged = int((finished["status"] == "diverged").sum())
+        diverged = int((finished["status"] == STATUS_DIVERGED).sum())
         notes.append(f"Every finished trial has no final {metric}: {diverged / len(finished):.0%} diverged, "
                      f"{(len(finished) - diverged) / len(finished):.0%} failed otherwise; all methods tie.")
     elif failed:

@@ -36,18 +36,18 @@ from functools import lru_cache
 
 import torch
 
+from bench.layout import LOGS_DIR, log_name
 from bench.samples import write_evaluation_samples
 from bench.store import write_trial_rows, write_trial_summary
 from bench.store.io import read_trial_rows, record_trial_error
 from bench.store.location import Location
-from bench.store.schema import column_role
+from bench.store.schema import STATUS_ERROR, column_role
 from bench.sweep import killpoints
 from bench.sweep.checkpoints import restore_newest, write_checkpoint
 from bench.sweep.columns import config_columns
-from bench.sweep.completeness import DONE, check_one
+from bench.sweep.completeness import DAMAGED, DONE, PARTIAL, check_one
 from bench.sweep.provenance import library_versions
 
-LOGS_DIR = "logs"
 STAMPED = ("provenance", "volatile")  # roles a row keeps from the attempt that computed it
 _ATTEMPT = re.compile(r" attempt (\d+): ")
 
@@ -98,7 +98,7 @@ class _Attempt:
         base["resumed_from"] = 0
         self.base, self.notes, self.trainer, self.has_history = base, [], None, False
         append_log(results_dir, trial_id, f"attempt {base['attempt']}: started on {base['host']}")
-        if check.state in ("partial", "damaged"):
+        if check.state in (PARTIAL, DAMAGED):
             self.log(f"its rows fall short ({check.reason}): continuing from its newest checkpoint")
 
     def log(self, message: str) -> None:
@@ -181,7 +181,7 @@ class _Attempt:
     def _record_error(self, exc: Exception) -> None:
         trainer, base = self.trainer, self.base
         step = trainer.step if self.has_history else 0
-        error_row = {**base, "step": step, "status": "error",
+        error_row = {**base, "step": step, "status": STATUS_ERROR,
                      "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
                      "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         if self.has_history:
@@ -195,8 +195,8 @@ def previous_attempt(results_dir: Location, trial_id: str) -> int:
     """How many times the trial was started before: the highest attempt in its log (every attempt
     logs its start, even one that dies before writing a row) or in its rows; 0 if never."""
     logged = 0
-    if results_dir.exists(LOGS_DIR, f"{trial_id}.log"):
-        found = [int(m) for m in _ATTEMPT.findall(results_dir.read_text(LOGS_DIR, f"{trial_id}.log"))]
+    if results_dir.exists(LOGS_DIR, log_name(trial_id)):
+        found = [int(m) for m in _ATTEMPT.findall(results_dir.read_text(LOGS_DIR, log_name(trial_id)))]
         logged = max(found, default=0)
     try:
         rows = read_trial_rows(results_dir, trial_id)
@@ -212,8 +212,9 @@ def append_log(results_dir: Location, trial_id: str, message: str) -> None:
     append) and on the worker's stderr."""
     line = f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {trial_id} {message}"
     print(f"bench: {line}", file=sys.stderr, flush=True)
-    old = results_dir.read_text(LOGS_DIR, f"{trial_id}.log") if results_dir.exists(LOGS_DIR, f"{trial_id}.log") else ""
-    results_dir.write_text(old + line + "\n", LOGS_DIR, f"{trial_id}.log")
+    log = log_name(trial_id)
+    old = results_dir.read_text(LOGS_DIR, log) if results_dir.exists(LOGS_DIR, log) else ""
+    results_dir.write_text(old + line + "\n", LOGS_DIR, log)
 
 
 def trial_summary(base: dict, trainer, reference, metrics: list[str]) -> dict:
