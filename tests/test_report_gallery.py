@@ -10,8 +10,9 @@ import torch
 from bench.report import build_report
 from bench.report.gallery import MAX_ROWS, choose_architectures, gallery_cells
 from bench.samples.render import image_grid_png
+from bench.samples.store import sample_name
+from bench.layout import SAMPLES_DIR
 from bench.store.location import Location
-from bench.samples.store import SAMPLES_DIR, sample_name
 from tests.report_synth import write_suite
 
 

@@ -135,7 +135,7 @@ def test_bad_search_sections_name_the_field(write_suite, good, mutate, field, wo
 
 def _studies(write_suite, good, folder, **search):
     from bench.suite.cells import objective_of
-    from bench.sweep.search import Studies, search_cells
+    from bench.sweep.studies import Studies, search_cells
 
     mapping = copy.deepcopy(good)
     mapping["search"].update(search)
@@ -211,7 +211,7 @@ def test_objective_read_from_rows(tmp_path):
     import math
 
     from bench.store import write_trial_rows
-    from bench.sweep.search import read_outcome
+    from bench.sweep.objective import read_outcome
 
     def rows(trial_id, *entries):
         write_trial_rows(tmp_path, trial_id, [{"trial_id": trial_id, "step": s, "status": st, "mode_kl": v}
@@ -235,7 +235,7 @@ def test_objective_read_from_rows(tmp_path):
 def test_a_point_cut_off_mid_ask_is_dropped_not_counted(write_suite, good, tmp_path):
     """The driver died between writing a point's first and last value: on reopening, that point is
     failed and marked aborted, and the budget is filled with the points an intact run would get."""
-    from bench.sweep.search import distribution
+    from bench.sweep.studies import distribution
 
     whole = _run(_studies(write_suite, good, tmp_path / "a", budget=2))
     studies = _studies(write_suite, good, tmp_path / "b", budget=2)

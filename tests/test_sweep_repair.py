@@ -91,7 +91,7 @@ with driver_lock(Location.of(sys.argv[1])):
 @pytest.mark.slow
 def test_a_second_driver_is_refused_and_a_killed_one_leaves_no_stuck_lock(tmp_path):
     from bench.sweep.lock import SweepLocked, driver_lock
-    from bench.sweep.runner import SweepConflict
+    from bench.sweep.folder import SweepConflict
 
     suite, out = write_suite(tmp_path), tmp_path / "out"
     holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(out)], stdout=subprocess.PIPE, text=True)

@@ -9,8 +9,8 @@ import pytest
 
 from bench.store.location import Location
 from bench.suite import load_suite
-from bench.sweep.runner import prepare_results_dir
-from bench.sweep.search import prepare_search_dir, search_cells, search_spec
+from bench.sweep.folder import prepare_results_dir, prepare_search_dir, search_spec
+from bench.sweep.studies import search_cells
 from bench.sweep.trainable import previous_attempt
 
 

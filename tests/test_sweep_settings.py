@@ -4,7 +4,8 @@ tune_config or run_config) and warns about each one given differently now."""
 from __future__ import annotations
 
 from bench.store.location import Location
-from bench.sweep.settings import SETTINGS_FILE, resumed_settings, save_settings
+from bench.layout import SETTINGS_FILE
+from bench.sweep.settings import resumed_settings, save_settings
 
 STARTED = {"cpu": 1.0, "gpu": 0.25, "max_concurrent": None, "retries": 2}
 

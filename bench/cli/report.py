@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from bench.cli.common import finite
+from bench.layout import ROWS_DIR
 
 RESULTS_ROOT = Path("results")
 
@@ -48,12 +49,12 @@ def probability(text: str) -> float:
 
 
 def find_results_dir(root: Path = RESULTS_ROOT) -> Path:
-    """The single suite folder under ``root`` (a folder with a ``rows/`` subfolder)."""
-    candidates = sorted(p for p in root.glob("*") if (p / "rows").is_dir()) if root.is_dir() else []
+    """The single suite folder under ``root`` (a folder with a ``rows/`` subfolder, bench.layout)."""
+    candidates = sorted(p for p in root.glob("*") if (p / ROWS_DIR).is_dir()) if root.is_dir() else []
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise FileNotFoundError(f"no results directory under {root}/ (a folder with rows/); pass DIR")
+        raise FileNotFoundError(f"no results directory under {root}/ (a folder with {ROWS_DIR}/); pass DIR")
     listing = "\n  ".join(str(p) for p in candidates)
     raise FileNotFoundError(f"several results directories under {root}/; pass one of:\n  {listing}")
 

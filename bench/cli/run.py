@@ -68,7 +68,8 @@ def run(args) -> int:
         loaded.suite = with_logger(loaded.suite, args.logger)
     from bench.suite import SuiteError
     from bench.sweep.launch import Infeasible
-    from bench.sweep.runner import SweepConflict, run_sweep
+    from bench.sweep.folder import SweepConflict
+    from bench.sweep.runner import run_sweep
 
     try:
         outcome = run_sweep(loaded, address=args.address, restart=args.restart,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from bench.layout import GRID_FILE
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("samples", help="a larger sample grid from a trial's checkpoint",
@@ -11,7 +13,7 @@ def add_parser(subparsers) -> None:
                                    "grid of N samples from the trial's fixed latents (the first 64 are those of the "
                                    "grids saved during training); for 2-D data a scatter of N points over the modes.")
     parser.add_argument("results", help="results folder or URI")
-    parser.add_argument("trial_id", help="the trial id (grid.json, bench status --json, report trials.csv)")
+    parser.add_argument("trial_id", help=f"the trial id ({GRID_FILE}, bench status --json, report trials.csv)")
     parser.add_argument("--step", type=int, metavar="N", help="the checkpoint at step N (default: the last; Tune keeps two)")
     parser.add_argument("--n", type=int, default=256, metavar="N", help="samples in the grid (default: 256)")
     parser.add_argument("--ema", action="store_true", help="the EMA generator (training.ema > 0)")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
+from bench.layout import GRID_FILE
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("status", help="progress of a sweep (finished/running/pending/errored/diverged)",
-                                   description="Count the trials of a sweep by state, from its grid.json, rows "
+                                   description=f"Count the trials of a sweep by state, from its {GRID_FILE}, rows "
                                    "and Ray Tune's saved state. Works while `bench run` runs, and after it stopped.")
     parser.add_argument("dir", nargs="?", help="results folder or URI (default: the only one under results/)")
     parser.add_argument("--json", action="store_true", help="print the counts and per-trial states as JSON")

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from bench.metrics import METRICS, Metric
+from bench.store.schema import STATUS_DIVERGED
 
 PAPER = "Mescheder, Geiger & Nowozin 2018, Which Training Methods for GANs do actually Converge? (§2, Dirac-GAN)"
 
@@ -90,12 +91,12 @@ def equilibrium_verdict(distances: Sequence[float], status: str = "ok") -> str:
     r = np.asarray(distances, dtype=np.float64)
     if r.size == 0:
         raise ValueError("no evaluations to judge")
-    if status == "diverged" or not np.isfinite(r).all():
-        return "diverged"
+    if status == STATUS_DIVERGED or not np.isfinite(r).all():
+        return STATUS_DIVERGED
     reference = r[0]
     tail_max = r[-math.ceil(r.size * TAIL_FRACTION):].max()
     if tail_max > DIVERGED_RATIO * reference:
-        return "diverged"
+        return STATUS_DIVERGED
     if tail_max <= CONVERGED_RATIO * reference:
         return "converged"
     return "contracting" if tail_max < CONTRACTING_RATIO * reference else "cycles"

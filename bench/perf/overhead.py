@@ -31,6 +31,7 @@ import torch
 
 from bench.arch import build_pair, sample_latent
 from bench.perf.timing import interleaved, summary, sync
+from bench.store.schema import STATUS_OK
 
 
 @dataclass
@@ -172,7 +173,7 @@ def trainer_loop(config: dict, data: torch.Tensor, device: str, steps: int) -> f
         trainer.run(lambda samples: {}, write_rows, on_checkpoint=checkpoint)
         sync(device)
         total = time.perf_counter() - start
-    if trainer.status != "ok":
+    if trainer.status != STATUS_OK:
         raise RuntimeError(f"trainer status {trainer.status!r} during the overhead benchmark")
     return total - generating[0]
 

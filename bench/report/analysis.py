@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bench.layout import GRID_FILE, ROWS_DIR
 from bench.report.columns import config_axes, config_keys, higher_is_better, is_search, metric_columns
 from bench.report.ranks import architecture_ranks, block_scores, complete_blocks
 from bench.report.significance import TestResult, conover_holm, critical_difference, nemenyi, omnibus_test
 from bench.report.trials import Progress, planned_ids, progress, trial_table
 from bench.store import load_results
-from bench.store.io import ROWS_DIR
 from bench.store.location import Location
 
 
@@ -125,8 +125,8 @@ def planned_rows(rows: pd.DataFrame, location: Location) -> tuple[pd.DataFrame, 
     kept = rows[rows["trial_id"].astype(str).isin(planned)]
     if kept.empty:
         raise ValueError(f"none of the rows in {location.path(ROWS_DIR)} belong to the trials of "
-                         f"{location.path('grid.json')}: {listing}. Remove them, or report the folder they came from")
-    warning = (f"Warning: {len(files)} row file(s) hold trials that are not in grid.json (rows of another sweep?) "
+                         f"{location.path(GRID_FILE)}: {listing}. Remove them, or report the folder they came from")
+    warning = (f"Warning: {len(files)} row file(s) hold trials that are not in {GRID_FILE} (rows of another sweep?) "
                f"and are left out: {listing}. Remove them to silence this warning.")
     print(f"bench report: {warning}", file=sys.stderr)
     return kept.reset_index(drop=True), [warning]

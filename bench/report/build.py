@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.layout import REPORT_DIR
 from bench.report.analysis import Ranking, Study, load_study, rank_methods
 from bench.report.budget import budget_curves
 from bench.report.figures import report_figures
@@ -74,7 +75,7 @@ def build_report(
     metric and ``ValueError`` for a metric without values or a sweep with no finished trial."""
     location, results_dir = locate(results_dir, out_dir)
     check_arguments(out_dir, results_dir, alpha, thresholds)
-    out_dir = Path(out_dir) if out_dir is not None else results_dir / "report"
+    out_dir = Path(out_dir) if out_dir is not None else results_dir / REPORT_DIR
     rng = np.random.default_rng(seed)
     study = load_study(location, results_dir, metric)
     ranking = rank_methods(study, alpha)
@@ -136,7 +137,7 @@ def check_arguments(out_dir, results_dir, alpha: float, thresholds: list[float] 
     bad = [t for t in thresholds or [] if not np.isfinite(t)]
     if bad:
         raise ValueError(f"--thresholds must be finite numbers; got {', '.join(map(str, bad))}")
-    target = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
+    target = Path(out_dir) if out_dir is not None else Path(results_dir) / REPORT_DIR
     problem = folder_problem(target)
     if problem:
         raise ValueError(f"{'--out' if out_dir is not None else 'report folder (DIR/report)'}: {problem}")

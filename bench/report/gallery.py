@@ -21,6 +21,7 @@ import pandas as pd
 
 from bench.samples.store import read_sample, sample_steps
 from bench.store.location import Location
+from bench.store.schema import STATUS_DIVERGED, STATUS_ERROR, STATUS_OK
 
 MAX_ROWS = 12
 RANDOM_ROWS = 3
@@ -42,7 +43,7 @@ class Cell:
         if self.trial_id is None:
             return "no trial"
         value = f"{metric} {self.value:.4g}" if np.isfinite(self.value) else f"no final {metric}"
-        if self.status == "ok":
+        if self.status == STATUS_OK:
             return value if self.png is not None else f"{value} (no samples)"
         return f"{self.status.upper()}" + (f" (grid of step {self.step})" if self.png is not None else "")
 
@@ -128,7 +129,7 @@ def gallery_html(cells: list[list[Cell]], metric: str, caption: str) -> str:
     for row in cells:
         parts = [f"<td>{html.escape(row[0].arch)}</td>"]
         for cell in row:
-            mark = " gallery-failed" if cell.status in ("diverged", "error") else ""
+            mark = " gallery-failed" if cell.status in (STATUS_DIVERGED, STATUS_ERROR) else ""
             img = ""
             if cell.png is not None:
                 data = base64.b64encode(cell.png).decode("ascii")

@@ -9,6 +9,8 @@ import textwrap
 import numpy as np
 from matplotlib.figure import Figure
 
+from bench.store.schema import STATUS_DIVERGED, STATUS_ERROR
+
 CELL_INCHES = 1.9
 FAILED = "#c62828"
 
@@ -36,7 +38,7 @@ def gallery_figure(cells, metric: str, caption: str) -> Figure:
         for c, cell in enumerate(row):
             ax = axes[r, c]
             _blank(ax)
-            failed = cell.status in ("diverged", "error")
+            failed = cell.status in (STATUS_DIVERGED, STATUS_ERROR)
             if cell.png is not None:
                 ax.imshow(png_array(cell.png), interpolation="antialiased")
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.report.analysis import Ranking, Study
+from bench.store.schema import STATUS_DIVERGED
 
 
 def report_notes(study: Study, ranking: Ranking, thresholds: list[float]) -> list[str]:
@@ -37,7 +38,7 @@ def failure_notes(study: Study) -> list[str]:
     finished, metric = study.finished, study.metric
     failed = int((~np.isfinite(finished[study.final].astype(float))).sum())
     if failed == len(finished):
-        diverged = int((finished["status"] == "diverged").sum())
+        diverged = int((finished["status"] == STATUS_DIVERGED).sum())
         return [f"Every finished trial has no final {metric}: {diverged / len(finished):.0%} diverged, "
                 f"{(len(finished) - diverged) / len(finished):.0%} failed otherwise; all methods tie."]
     if failed:

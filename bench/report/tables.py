@@ -23,6 +23,7 @@ import pandas as pd
 from bench.report.columns import higher_is_better, is_ranked
 from bench.report.ranks import complete_blocks, rank_summary
 from bench.report.significance import bootstrap_mean_rank_ci, bootstrap_median_ci
+from bench.store.schema import STATUS_DIVERGED, STATUS_ERROR, STATUS_OK
 
 
 def default_thresholds(trials: pd.DataFrame, metric: str) -> list[float]:
@@ -39,7 +40,7 @@ def default_thresholds(trials: pd.DataFrame, metric: str) -> list[float]:
 def success_rates(trials: pd.DataFrame, metric: str, thresholds: list[float]) -> pd.DataFrame:
     """Per method, the fraction of trials with status ok and final value within each threshold."""
     final = trials[f"final_{metric}"].astype(float)
-    ok = (trials["status"] == "ok") & np.isfinite(final)
+    ok = (trials["status"] == STATUS_OK) & np.isfinite(final)
     out = {}
     for t in thresholds:
         within = final >= t if higher_is_better(metric) else final <= t
@@ -71,8 +72,8 @@ def leaderboard(
     board["final_median_hi"] = pd.Series({m: ci[1] for m, ci in cis.items()})
     board["best_median"] = groups[best].median()
     board = board.join(success_rates(trials, metric, thresholds))
-    board["diverged"] = (trials["status"] == "diverged").groupby(trials["method"]).mean()
-    board["errors"] = (trials["status"] == "error").groupby(trials["method"]).mean()
+    board["diverged"] = (trials["status"] == STATUS_DIVERGED).groupby(trials["method"]).mean()
+    board["errors"] = (trials["status"] == STATUS_ERROR).groupby(trials["method"]).mean()
     board["spread_median"] = groups[spread].median()
     board["blocks"] = board["blocks"].fillna(0).astype(int)
     ascending = not higher_is_better(metric)

@@ -22,9 +22,11 @@ import numpy as np
 import pandas as pd
 
 from bench.report.columns import higher_is_better, is_ranked, method_labels
+from bench.layout import GRID_FILE
 from bench.store.location import Location
+from bench.store.schema import STATUS_ERROR, STATUS_OK, STATUSES
 
-STATUS_ORDER = {"ok": 0, "diverged": 1, "error": 2}
+STATUS_ORDER = {status: severity for severity, status in enumerate(STATUSES)}
 
 
 def trial_table(rows: pd.DataFrame, metrics: list[str], *, last_k: int = 3) -> pd.DataFrame:
@@ -38,7 +40,7 @@ def trial_table(rows: pd.DataFrame, metrics: list[str], *, last_k: int = 3) -> p
     last = by_trial.tail(1).set_index("trial_id")
     table = last.drop(columns=[c for c in metrics + ["status", "step"] if c in last.columns])
     table["method"] = method_labels(last)
-    severity = rows["status"].map(STATUS_ORDER).fillna(STATUS_ORDER["error"])
+    severity = rows["status"].map(STATUS_ORDER).fillna(STATUS_ORDER[STATUS_ERROR])
     inverse = {v: k for k, v in STATUS_ORDER.items()}
     table["status"] = severity.groupby(rows["trial_id"]).max().map(inverse)
     table["max_step"] = by_trial["step"].max()
@@ -57,7 +59,7 @@ def trial_table(rows: pd.DataFrame, metrics: list[str], *, last_k: int = 3) -> p
 
 
 def _finished(table: pd.DataFrame) -> pd.Series:
-    failed = table["status"] != "ok"
+    failed = table["status"] != STATUS_OK
     if "steps" in table.columns and table["steps"].notna().all():
         target = table["steps"].astype(float)
     else:
@@ -101,9 +103,9 @@ def progress(results_dir: str | Path | Location, trials: pd.DataFrame) -> Progre
 def planned_ids(results_dir: str | Path | Location) -> list[str] | None:
     """The trial ids of ``results_dir/grid.json``, or None when there is no such file."""
     location = Location.of(results_dir)
-    if not location.exists("grid.json"):
+    if not location.exists(GRID_FILE):
         return None
-    return _planned_ids(location.read_text("grid.json"), location.path("grid.json"))
+    return _planned_ids(location.read_text(GRID_FILE), location.path(GRID_FILE))
 
 
 def _planned_ids(text: str, path: str) -> list[str]:

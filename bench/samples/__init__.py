@@ -2,6 +2,6 @@
 the ``samples/<trial_id>/`` files on the results' storage (:mod:`.store`)."""
 
 from bench.samples.latents import fixed_latents
-from bench.samples.store import (SAMPLES_DIR, sample_name, sample_steps, write_evaluation_samples)
+from bench.samples.store import sample_name, sample_steps, write_evaluation_samples
 
-__all__ = ["SAMPLES_DIR", "fixed_latents", "sample_name", "sample_steps", "write_evaluation_samples"]
+__all__ = ["fixed_latents", "sample_name", "sample_steps", "write_evaluation_samples"]

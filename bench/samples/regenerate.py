@@ -16,6 +16,7 @@ import posixpath
 
 import pyarrow.fs as pafs
 
+from bench.layout import CHECKPOINT_PREFIX, GRID_FILE, MANIFEST_FILE, TUNE_DIR, TUNE_SEARCH_DIR
 from bench.store.location import Location
 
 
@@ -28,23 +29,21 @@ def trial_config(results: Location, trial_id: str) -> dict:
 
     rows = read_trial_rows(results, trial_id)
     if rows is None or rows.empty or "config_json" not in rows or rows["config_json"].isna().all():
-        raise SamplesError(f"trial {trial_id!r} has no rows in {results} (see grid.json or `bench status {results}`)")
+        raise SamplesError(f"trial {trial_id!r} has no rows in {results} (see {GRID_FILE} or `bench status {results}`)")
     return json.loads(rows["config_json"].dropna().iloc[-1])
 
 
 def trial_checkpoints(results: Location, trial_id: str) -> dict[int, str]:
     """Step → checkpoint folder of every checkpoint of the trial that names its step."""
-    from bench.sweep.checkpoints import MANIFEST_FILE
-
-    parents = [results.path("tune", trial_id)]
-    if results.is_dir("tune-search"):
-        rounds = results.fs.get_file_info(pafs.FileSelector(results.path("tune-search"), recursive=False))
+    parents = [results.path(TUNE_DIR, trial_id)]
+    if results.is_dir(TUNE_SEARCH_DIR):
+        rounds = results.fs.get_file_info(pafs.FileSelector(results.path(TUNE_SEARCH_DIR), recursive=False))
         parents += [posixpath.join(r.path, trial_id) for r in rounds if r.type == pafs.FileType.Directory]
     found = {}
     for parent in parents:
         infos = results.fs.get_file_info(pafs.FileSelector(parent, recursive=False, allow_not_found=True))
         for info in infos:
-            if info.type == pafs.FileType.Directory and info.base_name.startswith("checkpoint_"):
+            if info.type == pafs.FileType.Directory and info.base_name.startswith(CHECKPOINT_PREFIX):
                 try:
                     with results.fs.open_input_stream(posixpath.join(info.path, MANIFEST_FILE)) as handle:
                         found[int(json.loads(handle.read())["step"])] = info.path
@@ -66,7 +65,7 @@ def load_generator(results: Location, trial_id: str, step: int | None, ema: bool
     config = trial_config(results, trial_id)
     checkpoints = trial_checkpoints(results, trial_id)
     if not checkpoints:
-        raise SamplesError(f"trial {trial_id!r} has no checkpoint left under {results.path('tune')} "
+        raise SamplesError(f"trial {trial_id!r} has no checkpoint left under {results.path(TUNE_DIR)} "
                            "(deleted, or the trial never reached one)")
     if step is None:
         step = max(checkpoints)

@@ -16,11 +16,11 @@ import re
 
 import torch
 
+from bench.layout import SAMPLES_DIR
 from bench.samples.latents import fixed_latents
 from bench.samples.render import image_grid_png, points_png
 from bench.store.location import Location
-
-SAMPLES_DIR = "samples"
+from bench.store.schema import STATUS_OK
 _NAME = re.compile(r"^step_(\d+)(_ema)?\.png$")
 
 
@@ -53,7 +53,7 @@ def write_evaluation_samples(results: str | Location, trial_id: str, trainer, n:
                              mixture: dict | None = None) -> list[str]:
     """Write the sample files of ``trainer``'s current step (nothing when ``n`` is 0 or G is not
     healthy); returns the written paths."""
-    if n <= 0 or trainer.status != "ok":
+    if n <= 0 or trainer.status != STATUS_OK:
         return []
     location = Location.of(results)
     written = [location.write_bytes(render_samples(trainer, trainer.G, n, mixture),

@@ -18,11 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bench.layout import ROWS_DIR, SUMMARIES_DIR, table_name
 from bench.store.location import Location
-from bench.store.schema import CORE_COLUMNS, arrow_type
-
-ROWS_DIR = "rows"
-SUMMARIES_DIR = "summaries"
+from bench.store.schema import CORE_COLUMNS, STATUS_ERROR, arrow_type
 
 
 def rows_to_table(rows: list[dict], *, core: bool = True) -> pa.Table:
@@ -67,7 +65,7 @@ def write_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str, r
     steps = [row["step"] for row in rows]
     if len(steps) != len(set(steps)):
         raise ValueError(f"trial {trial_id}: duplicate steps {steps}")
-    return Location.of(results_dir).write_bytes(table_bytes(rows_to_table(rows)), ROWS_DIR, f"{trial_id}.parquet",
+    return Location.of(results_dir).write_bytes(table_bytes(rows_to_table(rows)), ROWS_DIR, table_name(trial_id),
                                                 before_replace=before_replace)
 
 
@@ -79,25 +77,25 @@ def record_trial_error(results_dir: str | os.PathLike | Location, trial_id: str,
     location = Location.of(results_dir)
     new = rows_to_table([error_row])
     old = None
-    if location.exists(ROWS_DIR, f"{trial_id}.parquet"):
+    if location.exists(ROWS_DIR, table_name(trial_id)):
         try:
-            old = pq.read_table(location.path(ROWS_DIR, f"{trial_id}.parquet"), filesystem=location.fs)
+            old = pq.read_table(location.path(ROWS_DIR, table_name(trial_id)), filesystem=location.fs)
         except Exception:  # noqa: BLE001 — an unreadable file holds nothing to keep
             old = None
     if old is not None and old.num_rows:
         frame = old.to_pandas()
-        keep = (frame["status"] != "error") & (frame["step"] != error_row["step"])
+        keep = (frame["status"] != STATUS_ERROR) & (frame["step"] != error_row["step"])
         old = old.filter(pa.array(keep.to_numpy()))
         schema = pa.unify_schemas([old.schema, new.schema], promote_options="permissive")
         new = pa.concat_tables([_conform(old, schema), _conform(new, schema)])
         new = new.take(pa.array(new.column("step").to_pandas().argsort(kind="stable").to_numpy()))
-    return location.write_bytes(table_bytes(new), ROWS_DIR, f"{trial_id}.parquet")
+    return location.write_bytes(table_bytes(new), ROWS_DIR, table_name(trial_id))
 
 
 def write_trial_summary(results_dir: str | os.PathLike | Location, trial_id: str, summary: dict) -> str:
     """Replace the trial's one-row summary (stability statistics) in ``summaries/<trial_id>.parquet``."""
     table = rows_to_table([summary], core=False)
-    return Location.of(results_dir).write_bytes(table_bytes(table), SUMMARIES_DIR, f"{trial_id}.parquet")
+    return Location.of(results_dir).write_bytes(table_bytes(table), SUMMARIES_DIR, table_name(trial_id))
 
 
 def load_summaries(results_dir: str | os.PathLike | Location) -> pd.DataFrame:
@@ -126,9 +124,9 @@ def read_row_files(results_dir: str | os.PathLike | Location) -> tuple[dict[str,
 def read_trial_rows(results_dir: str | os.PathLike | Location, trial_id: str) -> pd.DataFrame | None:
     """One trial's rows, or None when it has none yet (raises when its file cannot be read)."""
     location = Location.of(results_dir)
-    if not location.exists(ROWS_DIR, f"{trial_id}.parquet"):
+    if not location.exists(ROWS_DIR, table_name(trial_id)):
         return None
-    return pq.read_table(location.path(ROWS_DIR, f"{trial_id}.parquet"), filesystem=location.fs).to_pandas()
+    return pq.read_table(location.path(ROWS_DIR, table_name(trial_id)), filesystem=location.fs).to_pandas()
 
 
 def load_results(results_dir: str | os.PathLike | Location) -> pd.DataFrame:

@@ -22,13 +22,18 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+# The values of the ``status`` column, mildest first: a healthy evaluation, the trial's divergence
+# (bench.train.trainer), an exception (bench.sweep.trainable).
+STATUS_OK, STATUS_DIVERGED, STATUS_ERROR = "ok", "diverged", "error"
+STATUSES = (STATUS_OK, STATUS_DIVERGED, STATUS_ERROR)
+
 # name → (arrow type, role, description).  Order is the column order of written files.
 CORE_COLUMNS: dict[str, tuple[pa.DataType, str, str]] = {
     "trial_id": (pa.string(), "identity", "stable id derived from the trial's config"),
     "suite": (pa.string(), "identity", "suite name"),
     "suite_version": (pa.string(), "identity", "suite `version`"),
     "step": (pa.int64(), "identity", "generator steps done at this evaluation"),
-    "status": (pa.string(), "metric", "ok | diverged | error"),
+    "status": (pa.string(), "metric", " | ".join(STATUSES)),
     "dataset": (pa.string(), "identity", "dataset name"),
     "resolution": (pa.int64(), "identity", "image side in pixels (0 for points)"),
     "arch_id": (pa.string(), "identity", "content-derived architecture id"),
@@ -78,7 +83,6 @@ CORE_COLUMNS: dict[str, tuple[pa.DataType, str, str]] = {
     "resumed_from": (pa.int64(), "volatile", "step of the checkpoint this attempt started from (0 = from scratch)"),
 }
 
-STATUSES = ("ok", "diverged", "error")
 ROLES = ("identity", "config", "metric", "provenance", "volatile")
 # Roles of columns outside CORE_COLUMNS, by name prefix (first match wins).
 PREFIX_ROLES: dict[str, str] = {

@@ -23,6 +23,8 @@ from typing import Any, Optional
 import yaml
 from pydantic import AfterValidator
 
+from bench.layout import GRID_FILE
+
 MAX_FILE_BYTES = 1 << 20  # 1 MiB
 MAX_NODES = 100_000
 MAX_LIST = 10_000
@@ -41,7 +43,7 @@ LIMITS: dict[str, tuple[int, str]] = {
     "evaluation.num_real": (100_000, "the real samples of the statistics are held in memory at once"),
     "retries": (100, "retries of a failing trial"),
     "search.budget": (10_000, "sampled settings per grid cell; Lucic et al. used 100"),
-    "trials": (100_000, "grid.json lists every trial and Ray Tune tracks each one"),
+    "trials": (100_000, f"{GRID_FILE} lists every trial and Ray Tune tracks each one"),
 }
 
 

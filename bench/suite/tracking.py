@@ -6,6 +6,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bench.layout import MLFLOW_DB
+
 
 class TrackingCfg(BaseModel):
     """Where Ray Tune's logger callbacks send each trial's config and metrics, besides the
@@ -17,7 +19,7 @@ class TrackingCfg(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     logger: Literal["none", "mlflow", "wandb"] = "none"
-    uri: Optional[str] = Field(None, description="MLflow tracking URI (default: sqlite:///<results>/mlflow.db)")
+    uri: Optional[str] = Field(None, description=f"MLflow tracking URI (default: sqlite:///<results>/{MLFLOW_DB})")
     project: Optional[str] = Field(None, description="MLflow experiment or W&B project (default: the suite name)")
 
     @model_validator(mode="after")

@@ -26,17 +26,14 @@ from typing import Callable, Optional
 
 import torch
 
-STATE_FILE = "trainer.pt"
-MANIFEST_FILE = "manifest.json"
+from bench.layout import CHECKPOINT_PREFIX, EXPERIMENTS, MANIFEST_FILE, STATE_FILE
+
 FORMAT = "bench-trainer-1"
-_INDEX = re.compile(r"checkpoint_(\d+)$")
+_INDEX = re.compile(re.escape(CHECKPOINT_PREFIX) + r"(\d+)$")
 
 
 class CorruptCheckpoint(Exception):
     """A checkpoint folder that cannot be trusted; the message says why."""
-
-
-EXPERIMENTS = ("tune", "tune-repair/*", "tune-search/*")  # Tune experiments that can hold a trial's folder
 
 
 def write_checkpoint(state: dict, folder: str, between=None) -> None:

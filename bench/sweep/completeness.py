@@ -25,10 +25,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow.parquet as pq
 
-from bench.store.io import ROWS_DIR, SUMMARIES_DIR, read_row_files
+from bench.store.io import read_row_files
+from bench.layout import ROWS_DIR, SUMMARIES_DIR, table_name, trial_of
 from bench.store.location import Location
+from bench.store.schema import STATUS_DIVERGED, STATUS_ERROR, STATUS_OK
 
-DONE = ("finished", "diverged")
+FINISHED, DIVERGED, ERRORED, PARTIAL, NONE, DAMAGED = "finished", "diverged", "errored", "partial", "none", "damaged"
+DONE = (FINISHED, DIVERGED)  # never run again
+SHORT = (PARTIAL, NONE, DAMAGED)  # trained (again) by the next run
 
 
 @dataclass(frozen=True)
@@ -63,36 +67,36 @@ def check_trial(rows: pd.DataFrame | None, *, budget: int, every: int, has_summa
 
 def _check(rows, *, budget: int, every: int, has_summary: bool, damaged: str | None) -> TrialCheck:
     if damaged is not None:
-        return TrialCheck("damaged", f"its row file cannot be read ({damaged})")
+        return TrialCheck(DAMAGED, f"its row file cannot be read ({damaged})")
     if rows is None or rows.empty:
         if has_summary:
-            return TrialCheck("partial", "its summary exists but its row file is missing")
-        return TrialCheck("none", "no rows")
+            return TrialCheck(PARTIAL, "its summary exists but its row file is missing")
+        return TrialCheck(NONE, "no rows")
     rows = rows.sort_values("step", kind="stable")
     steps, statuses = [int(s) for s in rows["step"]], list(rows["status"])
     last, status = steps[-1], statuses[-1]
     if len(set(steps)) != len(steps):
-        return TrialCheck("damaged", f"duplicate steps {steps}", last)
-    if status == "error":
-        return TrialCheck("errored", f"error at step {last}", last)
+        return TrialCheck(DAMAGED, f"duplicate steps {steps}", last)
+    if status == STATUS_ERROR:
+        return TrialCheck(ERRORED, f"error at step {last}", last)
     expected = evaluation_steps(budget, every)
-    healthy = steps[:-1] if status == "diverged" else steps
-    if healthy != expected[:len(healthy)] or any(s != "ok" for s in statuses[:len(healthy)]):
-        return TrialCheck("partial", f"rows at steps {steps} are not the evaluation steps {expected}", last)
-    if status == "ok" and last < budget:
-        return TrialCheck("partial", f"rows stop at step {last} of {budget}", last)
+    healthy = steps[:-1] if status == STATUS_DIVERGED else steps
+    if healthy != expected[:len(healthy)] or any(s != STATUS_OK for s in statuses[:len(healthy)]):
+        return TrialCheck(PARTIAL, f"rows at steps {steps} are not the evaluation steps {expected}", last)
+    if status == STATUS_OK and last < budget:
+        return TrialCheck(PARTIAL, f"rows stop at step {last} of {budget}", last)
     if not has_summary:
-        return TrialCheck("partial", f"rows reach step {last} ({status}) but the summary is missing", last)
-    return TrialCheck("diverged" if status == "diverged" else "finished", f"{status} at step {last}", last)
+        return TrialCheck(PARTIAL, f"rows reach step {last} ({status}) but the summary is missing", last)
+    return TrialCheck(DIVERGED if status == STATUS_DIVERGED else FINISHED, f"{status} at step {last}", last)
 
 
 def audit(results: str | Location, grid: list[dict]) -> Audit:
     """Check every trial of ``grid`` (grid.json records) against the rows and summaries on storage."""
     location = Location.of(results)
     tables, damaged = read_row_files(location)
-    by_id = {_trial_of(p): t for p, t in tables.items()}
-    bad = {_trial_of(p): reason for p, reason in damaged.items()}
-    summaries = {_trial_of(p) for p in location.files(SUMMARIES_DIR, ".parquet")}
+    by_id = {trial_of(p): t for p, t in tables.items()}
+    bad = {trial_of(p): reason for p, reason in damaged.items()}
+    summaries = {trial_of(p) for p in location.files(SUMMARIES_DIR, ".parquet")}
     checks = {}
     for record in grid:
         trial_id, config = record["trial_id"], record["config"]
@@ -100,15 +104,15 @@ def audit(results: str | Location, grid: list[dict]) -> Audit:
         checks[trial_id] = check_trial(table.to_pandas() if table is not None else None, **_budget(config),
                                        has_summary=trial_id in summaries, damaged=bad.get(trial_id))
     known = set(checks)
-    stray = {p: reason for p, reason in damaged.items() if _trial_of(p) not in known}
-    stray.update({p: "not a trial of this sweep's grid" for p in tables if _trial_of(p) not in known})
+    stray = {p: reason for p, reason in damaged.items() if trial_of(p) not in known}
+    stray.update({p: "not a trial of this sweep's grid" for p in tables if trial_of(p) not in known})
     return Audit(checks, stray)
 
 
 def check_one(results: str | Location, trial_id: str, config: dict) -> TrialCheck:
     """:func:`check_trial` for one trial, reading only its own files."""
     location = Location.of(results)
-    name = f"{trial_id}.parquet"
+    name = table_name(trial_id)
     rows, damaged = None, None
     if location.exists(ROWS_DIR, name):
         try:
@@ -121,7 +125,3 @@ def check_one(results: str | Location, trial_id: str, config: dict) -> TrialChec
 def _budget(config: dict) -> dict:
     budget = int(config["training"]["steps"])
     return {"budget": budget, "every": int((config.get("evaluation") or {}).get("every") or budget)}
-
-
-def _trial_of(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".parquet")

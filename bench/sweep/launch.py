@@ -1,6 +1,6 @@
-"""What a grid sweep (bench.sweep.runner) and each search round (bench.sweep.rounds) set up alike:
-Ray Tune's environment, a local Ray (or a connection to a cluster), the trainable with the
-inputs every trial shares, and trial names."""
+"""What a grid sweep (bench.sweep.grid), its repair rounds (bench.sweep.repair) and each search round
+(bench.sweep.rounds) set up alike: Ray Tune's environment, a local Ray (or a connection to a
+cluster), the trainable with the inputs every trial shares, trial names, and the Tuner."""
 
 from __future__ import annotations
 
@@ -97,3 +97,23 @@ def make_trainable(shared: dict, settings: dict, origin: str | None = None):
 def trial_name(trial) -> str:
     """A Tune trial's name and folder: bench's trial id."""
     return trial.config["trial"]["id"]
+
+
+def build_tuner(trainable, trials: list[tuple[str, dict]], settings: dict, *, name: str, storage_path: str,
+                callbacks: list, storage: dict | None = None):
+    """One Tune experiment ``storage_path/name`` of ``trials`` ((trial id, config) pairs, one Tune
+    trial each, named by its id) under ``settings`` (bench.sweep.settings): at most
+    ``max_concurrent`` at once, ``retries`` retries, the last two checkpoints of each kept.
+    ``storage``: ``{"storage_filesystem": ...}`` for a results folder on an object store."""
+    from ray import tune
+
+    return tune.Tuner(
+        trainable,
+        param_space={"trial": tune.grid_search([{"id": trial_id, "config": config} for trial_id, config in trials])},
+        tune_config=tune.TuneConfig(max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
+                                    trial_name_creator=trial_name, trial_dirname_creator=trial_name),
+        run_config=tune.RunConfig(
+            name=name, storage_path=storage_path, verbose=0, callbacks=list(callbacks), **(storage or {}),
+            failure_config=tune.FailureConfig(max_failures=settings["retries"]),
+            checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
+    )

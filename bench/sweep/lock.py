@@ -19,10 +19,9 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
+from bench.layout import LOCK_FILE
 from bench.store.location import Location
-from bench.sweep.runner import SweepConflict
-
-LOCK_FILE = ".bench-run.lock"
+from bench.sweep.folder import SweepConflict
 
 
 class SweepLocked(SweepConflict):

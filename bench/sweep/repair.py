@@ -18,33 +18,26 @@ never reruns it.  So a resumed sweep does not restore Tune's experiment at all:
 
 from __future__ import annotations
 
-import json
-
+from bench.layout import REPAIR_DIR, ROWS_DIR
 from bench.store.location import Location
-from bench.sweep.completeness import Audit, audit
-
-REPAIR_DIR = "tune-repair"
-SHORT = ("partial", "none", "damaged")
-
-
-def grid_of(location: Location) -> list[dict]:
-    return json.loads(location.read_text("grid.json"))
+from bench.sweep.completeness import DAMAGED, ERRORED, SHORT, Audit, audit
+from bench.sweep.folder import read_grid
 
 
 def announce(location: Location) -> Audit:
     """Print what a resume finds wrong on storage; returns the audit."""
     from bench.sweep.status import tune_states
 
-    found = audit(location, grid_of(location))
+    found = audit(location, read_grid(location))
     states, _ = tune_states(location)
-    for trial_id in found.ids(*SHORT, "errored"):
+    for trial_id in found.ids(*SHORT, ERRORED):
         check = found.checks[trial_id]
-        if states.get(trial_id) == "TERMINATED" or check.claimed or check.state == "damaged":
+        if states.get(trial_id) == "TERMINATED" or check.claimed or check.state == DAMAGED:
             print(f"bench: {trial_id} is not done ({check.reason}; Ray Tune: {states.get(trial_id, 'no state')}): "
                   "it is recomputed from its newest checkpoint", flush=True)
     for path, reason in sorted(found.stray.items()):
-        print(f"bench: warning: {path} is no row file of this sweep ({reason}): ignored; move it out of rows/ "
-              "before `bench report`", flush=True)
+        print(f"bench: warning: {path} is no row file of this sweep ({reason}): ignored; move it out of "
+              f"{ROWS_DIR}/ before `bench report`", flush=True)
     return found
 
 
@@ -52,28 +45,18 @@ def run_round(location: Location, trainable, settings: dict, storage: dict, *, r
               callbacks: list = ()) -> list[str]:
     """Train the trials not done on storage (and, with ``retry_errored``, the errored ones) in a
     new experiment ``tune-repair/<n>/``; returns the ids trained."""
-    from ray import tune
+    from bench.sweep.launch import build_tuner
 
-    from bench.sweep.launch import trial_name
-
-    grid = grid_of(location)
-    todo = audit(location, grid).ids(*SHORT, *(("errored",) if retry_errored else ()))
+    grid = read_grid(location)
+    todo = audit(location, grid).ids(*SHORT, *((ERRORED,) if retry_errored else ()))
     if not todo:
         return []
     config = {r["trial_id"]: r["config"] for r in grid}
     name = str(_next_round(location))
     what = "not done" if retry_errored else "short of their budget after Tune's run"
     print(f"bench: {len(todo)} trial(s) {what}: training {', '.join(todo)} in {REPAIR_DIR}/{name}/", flush=True)
-    tune.Tuner(
-        trainable,
-        param_space={"trial": tune.grid_search([{"id": t, "config": config[t]} for t in todo])},
-        tune_config=tune.TuneConfig(max_concurrent_trials=settings["max_concurrent"], reuse_actors=True,
-                                    trial_name_creator=trial_name, trial_dirname_creator=trial_name),
-        run_config=tune.RunConfig(name=name, storage_path=location.path(REPAIR_DIR), verbose=0, **storage,
-                                  callbacks=list(callbacks),
-                                  failure_config=tune.FailureConfig(max_failures=settings["retries"]),
-                                  checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
-    ).fit()
+    build_tuner(trainable, [(t, config[t]) for t in todo], settings, name=name, storage_path=location.path(REPAIR_DIR),
+                callbacks=callbacks, storage=storage).fit()
     return todo
 
 
@@ -81,7 +64,7 @@ def finish(location: Location, trainable, settings: dict, storage: dict, callbac
     """After a Tune run: train the trials still short once more; returns (and warns about) the
     ids short even then."""
     run_round(location, trainable, settings, storage, retry_errored=False, callbacks=callbacks)
-    left = audit(location, grid_of(location)).ids(*SHORT)
+    left = audit(location, read_grid(location)).ids(*SHORT)
     for trial_id in left:
         print(f"bench: warning: {trial_id} is still short of its budget: rerun `bench run`", flush=True)
     return left

@@ -1,15 +1,55 @@
 """One Ray Tune experiment per round of hyperparameter-search points (bench.sweep.search).
 
-A round is named by the hash of its trial ids and recorded in ``search/rounds.json`` before it
-starts, so an interrupted round is restored, not restarted; its settings are saved as
-``search/<round>.settings.json`` (bench.sweep.settings).
+A round is named by the hash of its trial ids (``round-<h>``) and recorded in ``search/rounds.json``
+before it starts, so an interrupted round is restored, not restarted; its settings are saved as
+``search/<round>.settings.json`` (bench.sweep.settings); its Tune experiment is
+``tune-search/<round>/`` (names: bench.layout).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from bench.layout import ROUND_PREFIX, ROUNDS_FILE, SEARCH_DIR, TUNE_SEARCH_DIR, round_settings_name
 from bench.suite import LoadedSuite
 from bench.sweep.inputs import SweepInputs
-from bench.sweep.search import SEARCH_DIR, TUNE_SEARCH_DIR
+from bench.sweep.studies import Point
+
+
+def round_name(points: list[Point]) -> str:
+    ids = sorted(p.trial_id for p in points)
+    return ROUND_PREFIX + hashlib.sha256(" ".join(ids).encode()).hexdigest()[:10]
+
+
+def read_rounds(results_dir: Path) -> dict[str, list[str]]:
+    """Round name → trial ids, in the order the rounds were started."""
+    path = results_dir / SEARCH_DIR / ROUNDS_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def record_round(results_dir: Path, name: str, points: list[Point]) -> None:
+    """Add a round to ``rounds.json`` (atomically) before its Tuner starts."""
+    rounds = read_rounds(results_dir)
+    rounds[name] = sorted(p.trial_id for p in points)
+    path = results_dir / SEARCH_DIR / ROUNDS_FILE
+    tmp = path.with_name(f".{ROUNDS_FILE}.tmp")
+    tmp.write_text(json.dumps(rounds, indent=1))
+    os.replace(tmp, path)
+
+
+def interrupted_round(results_dir: Path, todo: list[Point], skip: set[str]) -> tuple[str, list[Point]] | None:
+    """The first recorded round (not in ``skip``) that holds points of ``todo`` and has a Tune state
+    to restore, with those points; None if there is none."""
+    from ray import tune
+
+    for name, ids in read_rounds(results_dir).items():
+        members = [p for p in todo if p.trial_id in set(ids)] if name not in skip else []
+        if members and tune.Tuner.can_restore(str(results_dir / TUNE_SEARCH_DIR / name)):
+            return name, members
+    return None
 
 
 class RoundRunner:
@@ -46,11 +86,11 @@ class RoundRunner:
         return make_trainable(self.shared, settings, origin)
 
     def run(self, name: str, points: list, *, done: int) -> None:
-        """Train ``points`` (bench.sweep.search.Point) in a new Tune experiment ``name`` (restored
+        """Train ``points`` (bench.sweep.studies.Point) in a new Tune experiment ``name`` (restored
         instead when a folder of that name holds one: a round started before ``rounds.json`` existed)."""
         from ray import tune
 
-        from bench.sweep.launch import trial_name
+        from bench.sweep.launch import build_tuner
         from bench.sweep.progress import ProgressPrinter
         from bench.sweep.settings import save_settings
 
@@ -59,18 +99,10 @@ class RoundRunner:
         if tune.Tuner.can_restore(str(storage / name)):
             self._restore(name)
             return
-        save_settings(self._settings_location(), self.settings, f"{name}.settings.json")
+        save_settings(self._settings_location(), self.settings, round_settings_name(name))
         printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
-        tune.Tuner(
-            self.trainable(self.settings),
-            param_space={"trial": tune.grid_search([{"id": p.trial_id, "config": p.config} for p in points])},
-            tune_config=tune.TuneConfig(max_concurrent_trials=self.settings["max_concurrent"], reuse_actors=True,
-                                        trial_name_creator=trial_name, trial_dirname_creator=trial_name),
-            run_config=tune.RunConfig(
-                name=name, storage_path=str(storage), verbose=0, callbacks=[printer, *self.callbacks],
-                failure_config=tune.FailureConfig(max_failures=self.settings["retries"]),
-                checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
-        ).fit()
+        build_tuner(self.trainable(self.settings), [(p.trial_id, p.config) for p in points], self.settings, name=name,
+                    storage_path=str(storage), callbacks=[printer, *self.callbacks]).fit()
 
     def restore(self, name: str, points: list, *, done: int) -> None:
         """Continue the interrupted round ``name``, whose unfinished points are ``points``."""
@@ -91,9 +123,9 @@ class RoundRunner:
 
         from bench.sweep.settings import resumed_settings
 
-        settings = resumed_settings(self._settings_location(), self.settings, f"{name}.settings.json",
+        settings = resumed_settings(self._settings_location(), self.settings, round_settings_name(name),
                                     overridden=self.overridden)
         experiment = str(self.loaded.results_dir / TUNE_SEARCH_DIR / name)
-        origin = self._settings_location().path(f"{name}.settings.json")
+        origin = self._settings_location().path(round_settings_name(name))
         tune.Tuner.restore(experiment, trainable=self.trainable(settings, origin), resume_unfinished=True,
                            resume_errored=True).fit()

@@ -13,7 +13,6 @@ import sys
 
 from bench.store.location import Location
 
-SETTINGS_FILE = "tune-settings.json"
 SOURCES = {"cpu": "--cpus-per-trial / resources.cpu", "gpu": "--gpus-per-trial / resources.gpu",
            "max_concurrent": "--max-concurrent / resources.max_concurrent", "retries": "retries"}
 

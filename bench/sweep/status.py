@@ -18,10 +18,14 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from bench.layout import (GRID_FILE, REPAIR_DIR, ROUND_PREFIX, ROWS_DIR, SEARCH_DIR, SPEC_FILE, SUITE_FILE, TUNE_DIR,
+                          TUNE_SEARCH_DIR, TUNE_STATE_PREFIX)
 from bench.store.location import Location
+from bench.store.schema import STATUS_ERROR
+from bench.sweep.completeness import DAMAGED, DONE, ERRORED, audit
+from bench.sweep.folder import read_grid
 
 STATES = ("finished", "running", "pending", "errored", "diverged", "incomplete")
-GRID_FILE, TUNE_DIR, TUNE_SEARCH_DIR, REPAIR_DIR = "grid.json", "tune", "tune-search", "tune-repair"
 
 
 @dataclass
@@ -56,7 +60,7 @@ class SweepStatus:
             lines.append(f"  {'incomplete' if name in self.trials else 'bad file'} {name}: {problem}")
         if self.problems:
             lines.append("`bench run` on this folder recomputes incomplete trials from their checkpoints; "
-                         "move row files of no trial out of rows/ (`bench report` refuses them)")
+                         f"move row files of no trial out of {ROWS_DIR}/ (`bench report` refuses them)")
         return "\n".join(lines)
 
 
@@ -67,7 +71,7 @@ def tune_states(location: Location) -> tuple[dict[str, str], float | None]:
     recently saved one), and the age in seconds of the most recent file."""
     newest = []  # (mtime, parsed state) of each experiment's newest readable state file
     for folder in [TUNE_DIR, *_search_rounds(location), *_search_rounds(location, REPAIR_DIR, "")]:
-        files = [p for p in location.files(folder, ".json") if os.path.basename(p).startswith("experiment_state-")]
+        files = [p for p in location.files(folder, ".json") if os.path.basename(p).startswith(TUNE_STATE_PREFIX)]
         for path in sorted(files, key=os.path.basename, reverse=True):  # names carry the session's start time
             data = _read_state(location, path)
             if data is not None:  # a kill while Tune syncs leaves empty files: take the previous one
@@ -97,7 +101,7 @@ def _read_state(location: Location, path: str) -> dict | None:
         return None
 
 
-def _search_rounds(location: Location, parent: str = TUNE_SEARCH_DIR, prefix: str = "round-") -> list[str]:
+def _search_rounds(location: Location, parent: str = TUNE_SEARCH_DIR, prefix: str = ROUND_PREFIX) -> list[str]:
     """``tune-search/round-*`` folders (a hyperparameter search's Tune experiments), or the
     experiments of another ``parent`` (``tune-repair/<n>``: a resumed grid's rounds)."""
     import pyarrow.fs as pafs
@@ -111,12 +115,11 @@ def _search_rounds(location: Location, parent: str = TUNE_SEARCH_DIR, prefix: st
 
 def sweep_status(results: str | os.PathLike | Location) -> SweepStatus:
     from bench.store.io import read_trial_rows
-    from bench.sweep.completeness import audit
 
     location = Location.of(results)
     if not location.exists(GRID_FILE):
         raise FileNotFoundError(f"{location.path(GRID_FILE)} not found: not a sweep's results folder")
-    grid = json.loads(location.read_text(GRID_FILE))
+    grid = read_grid(location)
     checks = audit(location, grid)
     tune, age = tune_states(location)
     status, errors, attempts, problems = {}, {}, {}, dict(checks.stray)
@@ -126,13 +129,13 @@ def sweep_status(results: str | os.PathLike | Location) -> SweepStatus:
         status[trial_id] = classify(check, state)
         if status[trial_id] == "incomplete":
             problems[trial_id] = f"{check.reason} (Ray Tune: {state or 'no state'})"
-        rows = read_trial_rows(location, trial_id) if check.state != "damaged" else None
+        rows = read_trial_rows(location, trial_id) if check.state != DAMAGED else None
         if rows is None or rows.empty:
             continue
         last = rows.sort_values("step").iloc[-1]
         if "attempt" in rows and rows["attempt"].notna().any():
             attempts[trial_id] = int(rows["attempt"].max())
-        if last["status"] == "error" and isinstance(last.get("error"), str):
+        if last["status"] == STATUS_ERROR and isinstance(last.get("error"), str):
             errors[trial_id] = last["error"].splitlines()[0]
     return SweepStatus(str(location), status, errors, attempts, age, unsampled=_unsampled(location, len(grid)),
                        problems=problems)
@@ -142,13 +145,13 @@ def classify(check, tune: str | None) -> str:
     """A trial's state from its storage check (bench.sweep.completeness.TrialCheck) and Tune's
     saved status: Tune's TERMINATED, a summary or an unreadable row file without rows that
     reach the budget make it *incomplete*."""
-    if check.state in ("finished", "diverged"):
+    if check.state in DONE:
         return check.state
     if tune == "RUNNING":
         return "running"
-    if tune == "ERROR" or (tune is None and check.state == "errored"):
+    if tune == "ERROR" or (tune is None and check.state == ERRORED):
         return "errored"
-    if tune == "TERMINATED" or check.state == "damaged" or check.claimed:
+    if tune == "TERMINATED" or check.state == DAMAGED or check.claimed:
         return "incomplete"
     return "pending"
 
@@ -157,9 +160,9 @@ def _unsampled(location: Location, sampled: int) -> int:
     """For a hyperparameter search (``search/spec.json``): cells × budget minus the points in the grid."""
     import yaml
 
-    spec_file = ("search", "spec.json")
-    if not location.exists(*spec_file) or not location.exists("suite.yaml"):
+    spec_file = (SEARCH_DIR, SPEC_FILE)
+    if not location.exists(*spec_file) or not location.exists(SUITE_FILE):
         return 0
     cells = len(json.loads(location.read_text(*spec_file))["cells"])
-    budget = int((yaml.safe_load(location.read_text("suite.yaml")).get("search") or {}).get("budget", 0))
+    budget = int((yaml.safe_load(location.read_text(SUITE_FILE)).get("search") or {}).get("budget", 0))
     return max(0, cells * budget - sampled)

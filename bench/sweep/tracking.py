@@ -25,10 +25,8 @@ import os
 from ray.air.integrations.mlflow import MLflowLoggerCallback
 from ray.tune.logger import TBXLoggerCallback
 
+from bench.layout import MLFLOW_ARTIFACTS_DIR, MLFLOW_DB, SAMPLES_DIR, WANDB_DIR
 from bench.store.location import Location
-
-MLFLOW_DB = "mlflow.db"
-WANDB_DIR = "wandb"
 
 
 def trial_id_of(trial) -> str:
@@ -57,7 +55,7 @@ class SampleTBXLogger(TBXLoggerCallback):
         import numpy as np
         from PIL import Image
 
-        from bench.samples import SAMPLES_DIR, sample_name
+        from bench.samples import sample_name
 
         location = Location.of(self.results)
         for tag, ema in (("samples/G", False), ("samples/ema", True)):
@@ -134,7 +132,7 @@ def tracking_callbacks(loaded) -> list:
     project = tracking.project or loaded.suite.name
     if tracking.logger == "mlflow":
         uri = tracking.uri or f"sqlite:///{location.path(MLFLOW_DB)}"
-        artifacts = None if tracking.uri else location.path("mlflow-artifacts")
+        artifacts = None if tracking.uri else location.path(MLFLOW_ARTIFACTS_DIR)
         callbacks.append(TrialMLflowLogger(uri, project, artifacts))
     elif tracking.logger == "wandb":
         from ray.air.integrations.wandb import WandbLoggerCallback

@@ -43,20 +43,20 @@ from bench.metrics import METRICS, ranked_metrics
 from bench.metrics.evaluate import evaluate
 from bench.metrics.stability import stability_summary
 from bench.plugins import activate
+from bench.layout import LOGS_DIR, log_name
 from bench.samples import write_evaluation_samples
 from bench.store import write_trial_rows, write_trial_summary
 from bench.store.io import read_trial_rows, record_trial_error
 from bench.store.location import Location
-from bench.store.schema import column_role
+from bench.store.schema import STATUS_ERROR, column_role
 from bench.suite.trial import TrialConfig
 from bench.sweep import killpoints
 from bench.sweep.checkpoints import restore_newest, write_checkpoint
 from bench.sweep.columns import config_columns
-from bench.sweep.completeness import DONE, check_one
+from bench.sweep.completeness import DAMAGED, DONE, PARTIAL, check_one
 from bench.sweep.provenance import library_versions
 from bench.train import Trainer
 
-LOGS_DIR = "logs"
 STAMPED = ("provenance", "volatile")  # roles a row keeps from the attempt that computed it
 _ATTEMPT = re.compile(r" attempt (\d+): ")
 
@@ -101,7 +101,7 @@ class _Attempt:
         base["resumed_from"] = 0
         self.base, self.notes, self.trainer, self.has_history = base, [], None, False
         append_log(results_dir, trial_id, f"attempt {base['attempt']}: started on {base['host']}")
-        if check.state in ("partial", "damaged"):
+        if check.state in (PARTIAL, DAMAGED):
             self.log(f"its rows fall short ({check.reason}): continuing from its newest checkpoint")
 
     def log(self, message: str) -> None:
@@ -178,7 +178,7 @@ class _Attempt:
     def _record_error(self, exc: Exception) -> None:
         trainer, base = self.trainer, self.base
         step = trainer.step if self.has_history else 0
-        error_row = {**base, "step": step, "status": "error",
+        error_row = {**base, "step": step, "status": STATUS_ERROR,
                      "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
                      "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         if self.has_history:
@@ -192,8 +192,8 @@ def previous_attempt(results_dir: Location, trial_id: str) -> int:
     """How many times the trial was started before: the highest attempt in its log (every attempt
     logs its start, even one that dies before writing a row) or in its rows; 0 if never."""
     logged = 0
-    if results_dir.exists(LOGS_DIR, f"{trial_id}.log"):
-        found = [int(m) for m in _ATTEMPT.findall(results_dir.read_text(LOGS_DIR, f"{trial_id}.log"))]
+    if results_dir.exists(LOGS_DIR, log_name(trial_id)):
+        found = [int(m) for m in _ATTEMPT.findall(results_dir.read_text(LOGS_DIR, log_name(trial_id)))]
         logged = max(found, default=0)
     try:
         rows = read_trial_rows(results_dir, trial_id)
@@ -209,8 +209,9 @@ def append_log(results_dir: Location, trial_id: str, message: str) -> None:
     append) and on the worker's stderr."""
     line = f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {trial_id} {message}"
     print(f"bench: {line}", file=sys.stderr, flush=True)
-    old = results_dir.read_text(LOGS_DIR, f"{trial_id}.log") if results_dir.exists(LOGS_DIR, f"{trial_id}.log") else ""
-    results_dir.write_text(old + line + "\n", LOGS_DIR, f"{trial_id}.log")
+    log = log_name(trial_id)
+    old = results_dir.read_text(LOGS_DIR, log) if results_dir.exists(LOGS_DIR, log) else ""
+    results_dir.write_text(old + line + "\n", LOGS_DIR, log)
 
 
 SUMMARY_KEEPS = ("trial_id", "suite", "suite_version", "method", "loss", "regularizer", "arch_id", "seed", "dataset",

@@ -30,6 +30,7 @@ from bench.losses import LOSSES
 from bench.methods import latent_problem
 from bench.regularizers import REGULARIZERS, lazy_weight
 from bench.regularizers.auxiliary import attach_head
+from bench.store.schema import STATUS_DIVERGED, STATUS_OK
 from bench.suite.trial import TrialConfig
 from bench.train.d_input import DiscriminatorInput, packed_shape
 from bench.train.optim import make_optimizer, update_ema
@@ -95,7 +96,7 @@ class Trainer:
         self.round_g_steps = 0  # G steps done in the current round (a checkpoint can fall mid-round)
         self.elapsed = 0.0
         self.history: list[dict] = []
-        self.status = "ok"
+        self.status = STATUS_OK
         self._acc = torch.zeros(4, device=self.device)  # Σ d_loss, #d, Σ g_loss, #g since the last evaluation
         self._grad_norms = torch.full((2,), float("nan"), device=self.device)
         self._rng = rng_state(self.device)  # installed when run() starts, so trainers do not share global RNG state
@@ -176,7 +177,7 @@ class Trainer:
         eval_every = int(self.trial.evaluation.every)
         started = time.perf_counter() - self.elapsed
         set_rng_state(self._rng, self.device)
-        while self.step < steps and self.status == "ok":
+        while self.step < steps and self.status == STATUS_OK:
             if self.round_g_steps == 0:
                 for i in range(opt.n_disc):
                     self.d_step(track_grad=(self.step + 1) % log_every == 0 and i == 0)
@@ -187,8 +188,8 @@ class Trainer:
                 if train.fail_at is not None and train.fail_at.hits(self.step, self.trial.seed):
                     raise DeliberateFailure(f"training.fail_at: deliberate failure at step {self.step} (a test hook)")
                 if self.step % log_every == 0 and self._diverged(train.divergence_threshold):
-                    self.status = "diverged"
-                if self.status != "ok" or self.step % eval_every == 0 or self.step == steps:
+                    self.status = STATUS_DIVERGED
+                if self.status != STATUS_OK or self.step % eval_every == 0 or self.step == steps:
                     self.elapsed = time.perf_counter() - started
                     row = self.evaluate(evaluate_fn)
                     self.history.append(row)
@@ -196,7 +197,7 @@ class Trainer:
                 if on_checkpoint is not None and self.checkpoint_due():
                     self.elapsed = time.perf_counter() - started
                     on_checkpoint(self)
-                if self.status != "ok":
+                if self.status != STATUS_OK:
                     break
             if self.round_g_steps >= opt.n_gen:
                 self.round_g_steps = 0
@@ -206,7 +207,7 @@ class Trainer:
         """True at the steps where a checkpoint is taken: every ``checkpoint_every`` steps (default:
         every evaluation) and at the end, while the trial is healthy."""
         every = int(self.trial.training.checkpoint_every or self.trial.evaluation.every)
-        return self.status == "ok" and (self.step % every == 0 or self.step == int(self.trial.training.steps))
+        return self.status == STATUS_OK and (self.step % every == 0 or self.step == int(self.trial.training.steps))
 
     def _diverged(self, threshold: float) -> bool:
         acc = self._acc.tolist()
@@ -225,7 +226,7 @@ class Trainer:
             "d_grad_norm": grads[0],
             "g_grad_norm": grads[1],
         }
-        if self.status == "ok":
+        if self.status == STATUS_OK:
             row.update(evaluate_fn(self.generate(self.G)))
             if self.aux is not None and self.aux.metrics is not None:
                 row.update(self.aux.metrics(self.D, data=self.data, labels=self.labels, **self.reg_params))
