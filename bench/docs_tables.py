@@ -11,7 +11,7 @@ from the code.  A page marks a generated block as::
 
 :func:`fill_blocks` rewrites such blocks (``python scripts/docs_tables.py`` does it for every page),
 :func:`stale_blocks` lists the ones that differ from the registries (the MkDocs hook
-``docs/hooks.py`` fails the build on them and ``tests/test_docs_site.py`` checks every page).
+``docs/hooks.py`` fails the build on them and ``tests/docs/test_docs_site.py`` checks every page).
 Every function here is pure: registries in, Markdown out.
 """
 

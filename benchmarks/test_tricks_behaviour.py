@@ -20,7 +20,7 @@ from bench.data import load_dataset
 from bench.metrics import METRICS
 from bench.metrics.context import EvalContext, RealReference
 from bench.train import Trainer
-from tests.test_ring8_behaviour import config as ring8_config
+from tests.train.test_ring8_behaviour import config as ring8_config
 
 pytestmark = pytest.mark.slow
 

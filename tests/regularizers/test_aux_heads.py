@@ -14,7 +14,7 @@ from bench.metrics.codes import matched_accuracy
 from bench.regularizers.auxiliary import info_codes, mutual_information_loss, rotations
 from bench.train import Trainer
 from tests.resume_check import assert_resumes_bit_identically
-from tests.test_trainer import IMAGES, config, no_metrics
+from tests.train.test_trainer import IMAGES, config, no_metrics
 
 LABELS = torch.arange(IMAGES.shape[0]) % 10
 

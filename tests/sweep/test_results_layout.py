@@ -11,7 +11,7 @@ from pathlib import Path
 from bench import layout
 from bench.store.schema import STATUSES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 OWNERS = {"bench/layout.py"}
 # Names no other concept of bench uses: any mention in a string is one of the layout's.
 DISTINCT = [layout.GRID_FILE, layout.PLUGINS_FILE, layout.SUITE_FILE, layout.SETTINGS_FILE, layout.REPAIR_DIR,

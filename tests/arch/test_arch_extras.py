@@ -10,7 +10,7 @@ from bench.arch import ArchSpec, build_pair, param_counts
 from bench.arch.build import module_param_counts
 from bench.arch.extras import MappingNetwork, SelfAttention, attention_params
 from tests.resume_check import assert_resumes_bit_identically
-from tests.test_trainer import IMAGES, config, no_metrics
+from tests.train.test_trainer import IMAGES, config, no_metrics
 
 
 def test_attention_block_shapes_and_identity_at_initialisation():

@@ -11,7 +11,7 @@ import yaml
 from bench.arch import SPACES, arch_columns, read_catalogue, resolve_architectures, sample_specs, write_catalogue
 from bench.cli.main import main as bench_main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "archs" / "bogonet150.jsonl"
 SUITE_KEYS = {"name", "version", "include", "dataset", "architectures", "losses", "regularizers", "methods",
               "optimizer", "training", "evaluation", "seeds", "resources", "results"}

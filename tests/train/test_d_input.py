@@ -18,7 +18,7 @@ from bench.regularizers import REGULARIZERS
 from bench.train import Trainer
 from bench.train.d_input import DiscriminatorInput, pack
 from tests.resume_check import assert_resumes_bit_identically
-from tests.test_trainer import IMAGES, config, no_metrics
+from tests.train.test_trainer import IMAGES, config, no_metrics
 
 POINTS = torch.randn(256, 2)
 MLP = {"family": "mlp", "knobs": {"g_width": 16, "g_depth": 1, "d_width": 16, "d_depth": 1}, "z_dim": 4, "prior": "normal"}

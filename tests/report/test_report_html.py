@@ -16,7 +16,7 @@ from matplotlib import image
 from bench.report import build_report
 
 from tests.report_synth import write_suite
-from tests.test_report_gallery import write_synthetic_samples
+from tests.report.test_report_gallery import write_synthetic_samples
 
 # appended to a copy of the page: counts the gallery images the browser decoded, once loaded
 CHECK = """<script>window.addEventListener('load', () => {

@@ -24,7 +24,7 @@ import torch
 from bench.arch import SPACES, build_pair, param_counts, read_catalogue, sample_latent, sample_specs
 from bench.arch.build import meta_pair
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESOLUTIONS = (8, 16, 28, 32, 64)
 SAMPLE_EVERY = 40  # of every 40 fresh samples, 4 consecutive ones (each channel count × D output) run for real
 

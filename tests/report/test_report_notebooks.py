@@ -15,7 +15,7 @@ from tests.report_synth import write_suite
 
 pytestmark = pytest.mark.slow  # a notebook kernel
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

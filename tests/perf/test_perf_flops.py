@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from bench.perf.flops import flops_per_step, matmul_flops
-from tests.test_trainer import IMAGES, config
+from tests.train.test_trainer import IMAGES, config
 
 
 def test_flops_per_step_scale_with_batch_and_with_d_steps():

@@ -13,7 +13,7 @@ from ray import tune
 
 from bench.sweep.checkpoints import CorruptCheckpoint, read_checkpoint, restore_state, write_checkpoint
 from bench.train import Trainer
-from tests.test_trainer import IMAGES, config, no_metrics
+from tests.train.test_trainer import IMAGES, config, no_metrics
 
 
 def trained(steps: int) -> Trainer:

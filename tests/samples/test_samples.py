@@ -14,7 +14,7 @@ from bench.data import load_dataset
 from bench.samples import fixed_latents, sample_steps, write_evaluation_samples
 from bench.samples.render import points_png
 from bench.train import Trainer
-from tests.test_trainer import IMAGES, config
+from tests.train.test_trainer import IMAGES, config
 
 
 def test_fixed_latents_depend_on_seed_and_z_dim_only_and_extend_by_prefix():

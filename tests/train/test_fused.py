@@ -12,7 +12,7 @@ import torch
 from bench.losses import LOSSES
 from bench.train import Trainer
 from bench.train.fused import FUSABLE_REGULARIZERS, FusedTrainer, check_fusable
-from tests.test_trainer import IMAGES, config
+from tests.train.test_trainer import IMAGES, config
 
 K, B = 3, 8
 WEIGHTS = {"none": 0.0, "clip": 0.0, "gp": 10.0, "gp_one_sided": 10.0, "r1": 1.0, "r2": 1.0}

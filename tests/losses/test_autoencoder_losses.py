@@ -14,7 +14,7 @@ from bench.arch.catalogue import arch_columns
 from bench.losses import LOSSES
 from bench.losses.autoencoder import BeganState, k_update, m_global, pull_away
 from bench.train import Trainer
-from tests.test_trainer import IMAGES, config, no_metrics
+from tests.train.test_trainer import IMAGES, config, no_metrics
 
 # residuals of 2 samples × 4 "pixels"
 R_REAL = torch.tensor([[0.1, -0.1, 0.2, -0.2], [0.0, 0.3, -0.3, 0.0]])  # mean |r| = 0.15, mean r² = 0.035
