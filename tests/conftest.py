@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import torch
+
+from tests.tiny import SMALL_MLP, write_mlp_catalogue
 
 torch.set_num_threads(1)
 
@@ -18,12 +19,8 @@ pytest_plugins = ["tests.metrics_fixtures"]
 
 @pytest.fixture
 def mlp_catalogue(tmp_path: Path) -> Path:
-    """A one-architecture MLP catalogue file."""
-    from bench.arch.spec import ArchSpec
-
-    path = tmp_path / "mlp.jsonl"
-    path.write_text(json.dumps(ArchSpec("mlp", {"g_width": 32, "d_width": 32, "g_depth": 2, "d_depth": 2}, z_dim=4).to_dict()) + "\n")
-    return path
+    """A one-architecture MLP catalogue file (:data:`tests.tiny.SMALL_MLP`)."""
+    return write_mlp_catalogue(tmp_path, SMALL_MLP)
 
 
 @pytest.fixture

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.tiny import write_mlp_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "plugins" / "fgan_energy.py"
@@ -39,12 +40,7 @@ OPTIMIZERS.add("sgd_momentum", OptimizerEntry(sgd, "SGD with momentum", "Sutskev
 
 
 def mlp_catalogue(folder: Path) -> Path:
-    from bench.arch.spec import ArchSpec
-
-    path = folder / "mlp.jsonl"
-    spec = ArchSpec("mlp", {"g_width": 16, "d_width": 16, "g_depth": 1, "d_depth": 1}, z_dim=4)
-    path.write_text(json.dumps(spec.to_dict()) + "\n")
-    return path
+    return write_mlp_catalogue(folder)
 
 
 def copy_example(folder: Path) -> Path:

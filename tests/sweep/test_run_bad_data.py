@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
+from tests.tiny import bench_cli
 
-def bench(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench.cli.main", *args], capture_output=True, text=True, timeout=120)
+
+bench = bench_cli
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import yaml
 from bench.store import load_results
 from bench.sweep.status import sweep_status
 from bench.sweep.soak import kill_sweep as kill_all
+from tests.tiny import SMALL_MLP, write_mlp_catalogue
 
 pytestmark = pytest.mark.slow  # bench run in a subprocess (Ray, Optuna)
 
@@ -47,9 +48,7 @@ SUITE = {
 
 
 def write(folder, name="search.yaml", **search):
-    from bench.arch.spec import ArchSpec
-
-    (folder / "mlp.jsonl").write_text(json.dumps(ArchSpec("mlp", {"g_width": 32, "d_width": 32, "g_depth": 2, "d_depth": 2}, z_dim=4).to_dict()) + "\n")
+    write_mlp_catalogue(folder, SMALL_MLP)
     mapping = json.loads(json.dumps(SUITE))
     mapping["search"].update(search)
     (folder / name).write_text(yaml.safe_dump(mapping, sort_keys=False))

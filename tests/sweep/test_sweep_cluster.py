@@ -12,6 +12,7 @@ import pytest
 
 from bench.store import load_results
 from bench.suite import load_suite
+from tests.tiny import write_mlp_catalogue
 
 pytestmark = pytest.mark.slow  # a two-node Ray cluster
 
@@ -33,11 +34,9 @@ def test_removing_a_worker_node_mid_sweep_loses_no_trial(tmp_path):
     import ray
     from ray.cluster_utils import Cluster
 
-    from bench.arch.spec import ArchSpec
     from bench.sweep.runner import run_sweep
 
-    spec = ArchSpec("mlp", {"g_width": 16, "d_width": 16, "g_depth": 1, "d_depth": 1}, z_dim=4)
-    (tmp_path / "mlp.jsonl").write_text(json.dumps(spec.to_dict()) + "\n")
+    write_mlp_catalogue(tmp_path)
     (tmp_path / "suite.yaml").write_text(SUITE.format(results=tmp_path / "out"))
     loaded = load_suite(tmp_path / "suite.yaml")
     rows_dir = tmp_path / "out" / "rows"

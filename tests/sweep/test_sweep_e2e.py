@@ -11,16 +11,15 @@ import sys
 import pytest
 
 from bench.store import load_results
+from tests.tiny import SMALL_MLP, write_mlp_catalogue
 
 pytestmark = pytest.mark.slow  # bench run in a subprocess (Ray)
 
 
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory):
-    from bench.arch.spec import ArchSpec
-
     folder = tmp_path_factory.mktemp("sweep")
-    (folder / "mlp.jsonl").write_text(json.dumps(ArchSpec("mlp", {"g_width": 32, "d_width": 32, "g_depth": 2, "d_depth": 2}, z_dim=4).to_dict()) + "\n")
+    write_mlp_catalogue(folder, SMALL_MLP)
     suite = folder / "tiny.yaml"
     suite.write_text(f"""
 name: tiny

@@ -7,13 +7,12 @@ met on the way is skipped for the previous one, in the trial's log."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from bench.store import load_results
 from bench.suite import load_suite
+from tests.tiny import bench_cli, write_mlp_catalogue
 
 SUITE = """
 name: faulty
@@ -29,17 +28,13 @@ retries: 1
 
 
 def write_suite(folder, fail: str = "") -> str:
-    from bench.arch.spec import ArchSpec
-
-    spec = ArchSpec("mlp", {"g_width": 16, "d_width": 16, "g_depth": 1, "d_depth": 1}, z_dim=4)
-    (folder / "mlp.jsonl").write_text(json.dumps(spec.to_dict()) + "\n")
+    write_mlp_catalogue(folder)
     path = folder / ("faulty.yaml" if fail else "plain.yaml")
     path.write_text(SUITE.format(fail=fail))
     return str(path)
 
 
-def bench(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench.cli.main", *args], capture_output=True, text=True, timeout=600)
+bench = bench_cli
 
 
 def test_unset_optional_training_keys_do_not_change_trial_ids(tmp_path):

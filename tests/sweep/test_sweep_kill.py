@@ -20,6 +20,7 @@ from bench.store.schema import column_role
 from bench.sweep.soak import run_until
 from bench.sweep.completeness import audit
 from bench.sweep.status import sweep_status
+from tests.tiny import TINY_MLP, write_mlp_catalogue
 
 pytestmark = pytest.mark.slow
 
@@ -63,11 +64,8 @@ def truncate_newest_checkpoint(folder, trial_id: str) -> None:
 
 @pytest.fixture(scope="module")
 def sweeps(tmp_path_factory):
-    from bench.arch.spec import ArchSpec
-
     tmp = tmp_path_factory.mktemp("kill")
-    specs = [ArchSpec("mlp", {"g_width": w, "d_width": w, "g_depth": 1, "d_depth": 1}, z_dim=4) for w in (8, 16, 24)]
-    (tmp / "mlp.jsonl").write_text("".join(json.dumps(spec.to_dict()) + "\n" for spec in specs))
+    write_mlp_catalogue(tmp, *({**TINY_MLP, "g_width": w, "d_width": w} for w in (8, 16, 24)))
     reference_suite, killed_suite = tmp / "ref.yaml", tmp / "killed.yaml"
     reference_suite.write_text(SUITE.format(results=tmp / "ref"))
     killed_suite.write_text(SUITE.format(results=tmp / "killed"))

@@ -8,7 +8,6 @@ driver holds exits 2; a SIGKILLed holder leaves no stuck lock."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,6 +17,7 @@ import pytest
 
 from bench.store import load_results
 from bench.store.location import Location
+from tests.tiny import bench_cli, write_mlp_catalogue
 
 SUITE = """
 name: repairable
@@ -32,16 +32,12 @@ seeds: [0, 1]
 
 
 def write_suite(folder) -> str:
-    from bench.arch.spec import ArchSpec
-
-    spec = ArchSpec("mlp", {"g_width": 16, "d_width": 16, "g_depth": 1, "d_depth": 1}, z_dim=4)
-    (folder / "mlp.jsonl").write_text(json.dumps(spec.to_dict()) + "\n")
+    write_mlp_catalogue(folder)
     (folder / "repairable.yaml").write_text(SUITE)
     return str(folder / "repairable.yaml")
 
 
-def bench(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench.cli.main", *args], capture_output=True, text=True, timeout=300)
+bench = bench_cli
 
 
 @pytest.mark.slow
@@ -81,6 +77,7 @@ def test_a_damaged_folder_is_named_refused_by_the_report_and_repaired_by_run(tmp
 LOCK_HOLDER = """
 import sys, time
 from bench.store.location import Location
+from tests.tiny import bench_cli, write_mlp_catalogue
 from bench.sweep.lock import driver_lock
 with driver_lock(Location.of(sys.argv[1])):
     print("held", flush=True)

@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from tests.tiny import write_mlp_catalogue
+
 SUITE = """
 name: tracked
 version: 1
@@ -26,10 +28,7 @@ results: {results}
 
 
 def sweep(tmp_path, logger: str, ema: float = 0.0, env: dict | None = None):
-    from bench.arch.spec import ArchSpec
-
-    spec = ArchSpec("mlp", {"g_width": 16, "d_width": 16, "g_depth": 1, "d_depth": 1}, z_dim=4)
-    (tmp_path / "mlp.jsonl").write_text(json.dumps(spec.to_dict()) + "\n")
+    write_mlp_catalogue(tmp_path)
     suite = tmp_path / "suite.yaml"
     suite.write_text(SUITE.format(results=tmp_path / "out", ema=ema))
     proc = subprocess.run([sys.executable, "-m", "bench.cli.main", "run", str(suite), "--num-cpus", "2",
