@@ -1,9 +1,12 @@
 """One Ray Tune experiment per round of hyperparameter-search points (bench.sweep.search).
 
 A round is named by the hash of its trial ids (``round-<h>``) and recorded in ``search/rounds.json``
-before it starts, so an interrupted round is restored, not restarted; its settings are saved as
+before it starts, so an interrupted round is resumed, not restarted; its settings are saved as
 ``search/<round>.settings.json`` (bench.sweep.settings); its Tune experiment is
-``tune-search/<round>/`` (names: bench.layout).
+``tune-search/<round>/`` (names: bench.layout).  Like a grid sweep (bench.sweep.repair), a resumed
+round never restores Ray Tune's saved state, which a SIGKILL can leave truncated (``EOFError`` in
+``Tuner.restore``): its unfinished points train in a new experiment ``tune-search/<round>.<n>/``,
+each from its newest verified checkpoint in any experiment of the sweep, with the round's settings.
 """
 
 from __future__ import annotations
@@ -41,15 +44,20 @@ def record_round(results_dir: Path, name: str, points: list[Point]) -> None:
 
 
 def interrupted_round(results_dir: Path, todo: list[Point], skip: set[str]) -> tuple[str, list[Point]] | None:
-    """The first recorded round (not in ``skip``) that holds points of ``todo`` and has a Tune state
-    to restore, with those points; None if there is none."""
-    from ray import tune
-
+    """The first recorded round (not in ``skip``) that holds points of ``todo`` and whose Tune
+    experiment was started, with those points; None if there is none."""
     for name, ids in read_rounds(results_dir).items():
         members = [p for p in todo if p.trial_id in set(ids)] if name not in skip else []
-        if members and tune.Tuner.can_restore(str(results_dir / TUNE_SEARCH_DIR / name)):
+        if members and (results_dir / TUNE_SEARCH_DIR / name).is_dir():
             return name, members
     return None
+
+
+def resume_name(results_dir: Path, name: str) -> str:
+    """``<round>.<n>``: the next free name of an experiment that resumes round ``name``."""
+    taken = [int(p.name.rsplit(".", 1)[1]) for p in (results_dir / TUNE_SEARCH_DIR).glob(f"{name}.*")
+             if p.name.rsplit(".", 1)[1].isdigit()]
+    return f"{name}.{max(taken, default=0) + 1}"
 
 
 class RoundRunner:
@@ -86,18 +94,16 @@ class RoundRunner:
         return make_trainable(self.shared, settings, origin)
 
     def run(self, name: str, points: list, *, done: int) -> None:
-        """Train ``points`` (bench.sweep.studies.Point) in a new Tune experiment ``name`` (restored
-        instead when a folder of that name holds one: a round started before ``rounds.json`` existed)."""
-        from ray import tune
-
+        """Train ``points`` (bench.sweep.studies.Point) in a new Tune experiment ``name`` (resumed
+        instead when a folder of that name exists: a round started before ``rounds.json`` existed)."""
         from bench.sweep.launch import build_tuner
         from bench.sweep.progress import ProgressPrinter
         from bench.sweep.settings import save_settings
 
         storage = self.loaded.results_dir / TUNE_SEARCH_DIR
         print(f"bench: round of {len(points)} points ({done}/{self.total} done)", flush=True)
-        if tune.Tuner.can_restore(str(storage / name)):
-            self._restore(name)
+        if (storage / name).is_dir():
+            self._resume(name, points, done)
             return
         save_settings(self._settings_location(), self.settings, round_settings_name(name))
         printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
@@ -108,24 +114,25 @@ class RoundRunner:
         """Continue the interrupted round ``name``, whose unfinished points are ``points``."""
         print(f"bench: restoring interrupted {name}: {len(points)} unfinished points ({done}/{self.total} done)",
               flush=True)
-        self._restore(name)
+        self._resume(name, points, done)
 
     def _settings_location(self):
         from bench.store.location import Location
 
         return Location.of(self.loaded.results_dir / SEARCH_DIR)
 
-    def _restore(self, name: str) -> None:
-        """Tune reruns neither the round's finished trials nor (bench.sweep.trainable) those whose
-        summary was written after Tune last saved its state; the others continue from their last
-        checkpoints, errored ones included, with the settings the round started with."""
-        from ray import tune
-
+    def _resume(self, name: str, points: list, done: int) -> None:
+        """The round's unfinished ``points`` in a new experiment ``<round>.<n>`` (Tune's saved state
+        is not read): each continues from its newest verified checkpoint on storage
+        (bench.sweep.checkpoints), with the settings the round started with."""
+        from bench.sweep.launch import build_tuner
+        from bench.sweep.progress import ProgressPrinter
         from bench.sweep.settings import resumed_settings
 
         settings = resumed_settings(self._settings_location(), self.settings, round_settings_name(name),
                                     overridden=self.overridden)
-        experiment = str(self.loaded.results_dir / TUNE_SEARCH_DIR / name)
         origin = self._settings_location().path(round_settings_name(name))
-        tune.Tuner.restore(experiment, trainable=self.trainable(settings, origin), resume_unfinished=True,
-                           resume_errored=True).fit()
+        printer = ProgressPrinter(self.total, self.eval_cfg["metrics"], already_done=done)
+        build_tuner(self.trainable(settings, origin), [(p.trial_id, p.config) for p in points], settings,
+                    name=resume_name(self.loaded.results_dir, name), storage_path=str(self.loaded.results_dir / TUNE_SEARCH_DIR),
+                    callbacks=[printer, *self.callbacks]).fit()
