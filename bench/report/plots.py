@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from bench.report.columns import higher_is_better
 
 DPI = 110
+JITTER_SEED = 0  # the distribution plot's point jitter: the same figure from the same rows
 
 
 @contextmanager
@@ -61,7 +62,11 @@ def distribution(trials: pd.DataFrame, metric: str, order: list[str], colours: d
     with _quiet():
         sns.boxplot(data=data, x=final, y="method", hue="method", order=order, palette=colours,
                     showfliers=False, ax=ax, legend=False)
-    sns.stripplot(data=data, x=final, y="method", order=order, color="black", size=3, alpha=0.6, ax=ax)
+    # the points, jittered by a generator of their own (seaborn's stripplot draws its jitter from
+    # numpy's global state, so the figure changed from run to run)
+    rows = data["method"].map({m: i for i, m in enumerate(order)}).to_numpy(dtype=float)
+    jitter = np.random.default_rng(JITTER_SEED).uniform(-0.2, 0.2, len(rows))
+    ax.scatter(data[final].astype(float), rows + jitter, s=9, color="black", alpha=0.6, linewidths=0, zorder=3)
     ax.set_yticks(range(len(order)), [labels[m] for m in order])
     ax.set(xlabel=f"final {_arrow(metric)}", ylabel="", title=f"Final {metric} per trial")
     return fig
@@ -74,7 +79,17 @@ def cd_diagram(mean_ranks: pd.Series, pvalues: pd.DataFrame, cd: float, alpha: f
 
     fig = Figure(figsize=(8, 0.35 * len(mean_ranks) + 1.8))
     ax = fig.subplots()
-    sp.critical_difference_diagram(mean_ranks, pvalues, ax=ax, cd=cd, alpha=alpha)
+    # scikit-posthocs finds the bars through sets of the labels, whose order follows str hashing
+    # (PYTHONHASHSEED): it draws integer labels, whose hashes are fixed, and the names go in after
+    names = list(mean_ranks.index)
+    numbered = pd.Series(mean_ranks.to_numpy(), index=range(len(names)))
+    matrix = pd.DataFrame(pvalues.loc[names, names].to_numpy(), index=numbered.index, columns=numbered.index)
+    sp.critical_difference_diagram(numbered, matrix, ax=ax, cd=cd, alpha=alpha,
+                                   label_fmt_left="{label}\x1f ({rank:.2g})", label_fmt_right="({rank:.2g}) \x1f{label}")
+    for text in ax.texts:
+        left, sep, right = text.get_text().partition("\x1f")
+        if sep:
+            text.set_text(names[int(left)] + right if left.isdigit() else left + names[int(right)])
     ax.set_title(f"Mean rank (1 = best); bars join methods not different at α = {alpha} (Nemenyi)",
                  fontsize=9, pad=28)
     return fig
