@@ -13,7 +13,7 @@ D high on real data, the paper's L(θ, ψ) = f(ψθ) + f(0) has D high on genera
 ``theta0: 1.0, psi0: -1.0``.  Knobs ``theta0`` / ``psi0`` are the initial values (every
 dimension), on a grid of halves so that a spec stays a plain hashable record.  Only losses on
 one logit per sample fit (D is ψ·x): a D head of more than one output (an MMD embedding, an
-auto-encoder code) is refused when the trial builds its networks.
+auto-encoder code) is refused when the suite is loaded (``Family.one_logit``).
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ def load_suite(path: str | Path, *, results: str | Path | None = None, plugins: 
     too_many = limit_problem("trials", cells)
     if too_many:
         problems.append(("", f"architectures × methods × optimizer settings × seeds = {too_many}"))
-    problems += latent_problems(suite, architectures)
+    problems += latent_problems(suite, architectures) + head_problems(suite, architectures)
     if problems:
         raise SuiteError.from_origins(origins, problems)
     evaluation = evaluation_config(suite)
@@ -200,6 +200,23 @@ def latent_problems(suite: Suite, architectures: list[ArchSpec]) -> list[tuple[s
              for m in suite.method_list() for spec in architectures
              if latent_problem(m.regularizer.name, m.regularizer.params, spec.z_dim)}
     return [("methods", problem) for problem in sorted(found)]
+
+
+def head_problems(suite: Suite, architectures: list[ArchSpec]) -> list[tuple[str, str]]:
+    """Losses that need a D head of more than one logit per sample (an MMD embedding, an
+    auto-encoder) crossed with a family whose D has exactly one (``Family.one_logit``: dirac)."""
+    from bench.arch import FAMILIES
+    from bench.losses import LOSSES
+
+    one_logit = sorted({spec.family for spec in architectures if FAMILIES.get(spec.family).one_logit})
+    found = set()
+    for method in suite.method_list():
+        loss = LOSSES.get(method.loss.name)
+        outputs = loss.output_dim(method.loss.params)
+        if one_logit and (loss.d_output != "logit" or outputs != 1):
+            head = "an auto-encoder D" if loss.d_output == "autoencoder" else f"a D of {outputs} outputs per sample"
+            found.add(f"loss {method.loss.name!r} needs {head}; the {', '.join(one_logit)} family's D has one logit")
+    return [("losses", problem) for problem in sorted(found)]
 
 
 def _results_location(results: str | Path) -> Path | str:
