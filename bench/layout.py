@@ -15,6 +15,7 @@
     <results>/search/rounds.json  each search round's Tune experiment name → its points' trial ids
     <results>/search/round-<h>.settings.json  a search round's Tune settings (kept on resume)
     <results>/tune-search/round-<h>/  the Ray Tune experiment of one round of search points (bench.sweep.rounds)
+    <results>/tune-search/round-<h>.<n>/  the n-th resumption of an interrupted round (its unfinished points)
     <results>/.bench-run.lock     held (flock) by the one driver running the sweep (bench.sweep.lock)
     <results>/mlflow.db, mlflow-artifacts/, wandb/  live tracking, when the suite asks for it (bench.sweep.tracking)
     <results>/report/             ``bench report``'s default output (bench.report)
@@ -83,3 +84,22 @@ def log_name(trial_id: str) -> str:
 def round_settings_name(round_name: str) -> str:
     """A search round's saved Tune settings under ``search/``."""
     return f"{round_name}.settings.json"
+
+
+def trial_folders(location, trial_id: str) -> list[str]:
+    """The trial's folder in every Tune experiment of the sweep (:data:`EXPERIMENTS`) that may hold
+    it, existing or not; ``location`` is a bench.store.location.Location.  The only place that
+    expands the experiments' glob patterns (checkpoint lookup and ``bench samples`` use it)."""
+    import posixpath
+
+    import pyarrow.fs as pafs
+
+    folders = []
+    for experiment in EXPERIMENTS:
+        if experiment.endswith("/*"):
+            parent = location.path(experiment[:-2])
+            infos = location.fs.get_file_info(pafs.FileSelector(parent, recursive=False, allow_not_found=True))
+            folders += [posixpath.join(i.path, trial_id) for i in infos if i.type == pafs.FileType.Directory]
+        else:
+            folders.append(location.path(experiment, trial_id))
+    return folders

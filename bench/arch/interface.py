@@ -49,7 +49,8 @@ class Family:
       property groups by these columns too); None: none.
     * ``short_knobs``: the knobs of a one-line listing (``bench archs show``); empty: all, sorted.
     * ``one_logit``: D has exactly one output per sample (a loss that asks for more, e.g. an MMD
-      embedding or an auto-encoder code, is refused when the networks are built); False: any.
+      embedding or an auto-encoder code, or an auxiliary head on D's features, is refused when the
+      suite loads: ``bench.suite.load.head_problems``); False: any.
     * ``g_layers(G, data_shape)`` / ``d_layers(D, data_shape)`` → [:data:`LayerStep`], the layer
       plan of ``bench archs show FILE ID``; None: the whole network as one step.
     """

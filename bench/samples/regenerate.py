@@ -1,9 +1,9 @@
 """``bench samples``: a larger grid from a trial's checkpoint (its G, or its EMA, at a step), for
 figures in papers.
 
-The trial's config comes from its rows (``config_json``); its checkpoints are Tune's, under
-``tune/<trial_id>/checkpoint_*`` (grid sweeps) or ``tune-search/<round>/<trial_id>/`` (searches),
-each verified (size, SHA-256, loadable) by :func:`bench.sweep.checkpoints.load_checkpoint`.  Tune
+The trial's config comes from its rows (``config_json``); its checkpoints are those of every Tune
+experiment that trained it (``tune/``, ``tune-repair/<n>/`` after a resume, ``tune-search/<round>/``;
+bench.layout.trial_folders), each verified (size, SHA-256, loadable) by :func:`bench.sweep.checkpoints.load_checkpoint`.  Tune
 keeps the last two checkpoints of a trial (``CheckpointConfig(num_to_keep=2)``), so ``--step``
 can name only those.  The grid uses the trial's fixed latents (bench.samples.latents): its first
 64 images are those of the grids saved during training.
@@ -16,7 +16,7 @@ import posixpath
 
 import pyarrow.fs as pafs
 
-from bench.layout import CHECKPOINT_PREFIX, GRID_FILE, MANIFEST_FILE, TUNE_DIR, TUNE_SEARCH_DIR
+from bench.layout import CHECKPOINT_PREFIX, GRID_FILE, MANIFEST_FILE, trial_folders
 from bench.store.location import Location
 
 
@@ -35,12 +35,8 @@ def trial_config(results: Location, trial_id: str) -> dict:
 
 def trial_checkpoints(results: Location, trial_id: str) -> dict[int, str]:
     """Step → checkpoint folder of every checkpoint of the trial that names its step."""
-    parents = [results.path(TUNE_DIR, trial_id)]
-    if results.is_dir(TUNE_SEARCH_DIR):
-        rounds = results.fs.get_file_info(pafs.FileSelector(results.path(TUNE_SEARCH_DIR), recursive=False))
-        parents += [posixpath.join(r.path, trial_id) for r in rounds if r.type == pafs.FileType.Directory]
     found = {}
-    for parent in parents:
+    for parent in trial_folders(results, trial_id):
         infos = results.fs.get_file_info(pafs.FileSelector(parent, recursive=False, allow_not_found=True))
         for info in infos:
             if info.type == pafs.FileType.Directory and info.base_name.startswith(CHECKPOINT_PREFIX):
@@ -65,7 +61,7 @@ def load_generator(results: Location, trial_id: str, step: int | None, ema: bool
     config = trial_config(results, trial_id)
     checkpoints = trial_checkpoints(results, trial_id)
     if not checkpoints:
-        raise SamplesError(f"trial {trial_id!r} has no checkpoint left under {results.path(TUNE_DIR)} "
+        raise SamplesError(f"trial {trial_id!r} has no checkpoint left in the Tune experiments of {results} "
                            "(deleted, or the trial never reached one)")
     if step is None:
         step = max(checkpoints)

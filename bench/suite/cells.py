@@ -1,6 +1,7 @@
 """From a grid cell (architecture × method × optimizer entry × seed) to its search space and its
 sampled trials: which parameters of the ``search:`` section apply to the cell, the cell's method
-label, the trial config of a sampled point, the columns its rows carry, and the objective.
+label, the trial config of a sampled point, and the objective (the columns its rows carry:
+:func:`bench.sweep.columns.search_columns`).
 The section itself is :mod:`bench.suite.search`; running the search is :mod:`bench.sweep.search`."""
 
 from __future__ import annotations

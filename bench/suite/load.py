@@ -203,20 +203,27 @@ def latent_problems(suite: Suite, architectures: list[ArchSpec]) -> list[tuple[s
 
 
 def head_problems(suite: Suite, architectures: list[ArchSpec]) -> list[tuple[str, str]]:
-    """Losses that need a D head of more than one logit per sample (an MMD embedding, an
-    auto-encoder) crossed with a family whose D has exactly one (``Family.one_logit``: dirac)."""
+    """Methods that need more of D than one logit per sample — a loss with an MMD embedding or an
+    auto-encoder D, a regularizer with an auxiliary head on D's features (InfoGAN, SS-GAN) —
+    crossed with a family whose D is exactly one logit (``Family.one_logit``: dirac)."""
     from bench.arch import FAMILIES
     from bench.losses import LOSSES
+    from bench.regularizers import REGULARIZERS
 
     one_logit = sorted({spec.family for spec in architectures if FAMILIES.get(spec.family).one_logit})
-    found = set()
+    if not one_logit:
+        return []
+    found, families = set(), f"the {', '.join(one_logit)} family's D has one logit"
     for method in suite.method_list():
         loss = LOSSES.get(method.loss.name)
         outputs = loss.output_dim(method.loss.params)
-        if one_logit and (loss.d_output != "logit" or outputs != 1):
+        if loss.d_output != "logit" or outputs != 1:
             head = "an auto-encoder D" if loss.d_output == "autoencoder" else f"a D of {outputs} outputs per sample"
-            found.add(f"loss {method.loss.name!r} needs {head}; the {', '.join(one_logit)} family's D has one logit")
-    return [("losses", problem) for problem in sorted(found)]
+            found.add(("losses", f"loss {method.loss.name!r} needs {head}; {families}"))
+        if REGULARIZERS.get(method.regularizer.name).auxiliary is not None:
+            found.add(("methods", f"regularizer {method.regularizer.name!r} attaches a head to D's features; "
+                                  f"{families} and no features"))
+    return sorted(found)
 
 
 def _results_location(results: str | Path) -> Path | str:

@@ -225,7 +225,7 @@ class EvaluationConfig:
 @dataclass(frozen=True)
 class SearchPoint:
     """A sampled point of a hyperparameter search: its cell's study, its index there, the sampler,
-    and the cell's method label (bench.suite.search.apply_params)."""
+    and the cell's method label (bench.suite.cells.apply_params)."""
 
     study: str
     sample: int

@@ -26,7 +26,7 @@ from typing import Callable, Optional
 
 import torch
 
-from bench.layout import CHECKPOINT_PREFIX, EXPERIMENTS, MANIFEST_FILE, STATE_FILE
+from bench.layout import CHECKPOINT_PREFIX, MANIFEST_FILE, STATE_FILE, trial_folders
 
 FORMAT = "bench-trainer-1"
 _INDEX = re.compile(re.escape(CHECKPOINT_PREFIX) + r"(\d+)$")
@@ -154,7 +154,7 @@ def stored_checkpoints(location, trial_id: str) -> list:
     from ray import tune
 
     found = []
-    for folder in _trial_folders(location, trial_id):
+    for folder in trial_folders(location, trial_id):
         infos = location.fs.get_file_info(pafs.FileSelector(folder, recursive=False, allow_not_found=True))
         for info in infos:
             hit = _INDEX.search(info.base_name) if info.type == pafs.FileType.Directory else None
@@ -186,20 +186,6 @@ def restore_newest(location, trial_id: str, checkpoint, log: Callable[[str], Non
         return state
     log("no usable checkpoint left: restarting the trial from step 0")
     return None
-
-
-def _trial_folders(location, trial_id: str) -> list[str]:
-    import pyarrow.fs as pafs
-
-    folders = []
-    for experiment in EXPERIMENTS:
-        if experiment.endswith("/*"):
-            parent = location.path(experiment[:-2])
-            infos = location.fs.get_file_info(pafs.FileSelector(parent, recursive=False, allow_not_found=True))
-            folders += [posixpath.join(i.path, trial_id) for i in infos if i.type == pafs.FileType.Directory]
-        else:
-            folders.append(location.path(experiment, trial_id))
-    return folders
 
 
 def _manifest_step(fs, folder: str) -> int:

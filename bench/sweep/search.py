@@ -17,10 +17,11 @@ rounds of ``batch`` (default 4).
 **Resume.**  A point is in the journal from the moment it is asked, before it trains.  Running
 again reopens the studies: told points are final (never resampled or retrained); asked but
 untold points are told when their rows are already complete; the others are trained again with the
-same values: a round recorded in ``rounds.json`` that still holds such points is restored first
-(``Tuner.restore``: its finished trials are not rerun, the interrupted ones continue from their
-checkpoints), whatever its other points and the budget now are; points left over (their round had
-no saved Tune state yet) go into a new round.  Then sampling continues up to the budget, which may
+same values: a round recorded in ``rounds.json`` that still holds such points is resumed first,
+in a new Tune experiment ``tune-search/<round>.<n>/`` (bench.sweep.rounds; Tune's saved state is
+not read): its finished trials are not rerun, the interrupted ones continue from their newest
+verified checkpoints, whatever its other points and the budget now are; points left over (their
+round's experiment was never started) go into a new round.  Then sampling continues up to the budget, which may
 have been raised.
 
 Points do not depend on when a run was interrupted (bench.sweep.studies: same seed, same points).

@@ -1,9 +1,10 @@
 """The Ray Tune settings a sweep runs under, saved next to its experiment.
 
-``Tuner.restore`` (Ray 2.60) takes no ``tune_config`` or ``run_config``: a restored experiment
-keeps the concurrency limit and retries it started with, and its trials keep their CPU/GPU
-resources.  So bench saves these settings when it starts an experiment; on resume it runs with the
-saved ones and warns about each one the command line or the suite now sets differently.
+A resumed sweep schedules its trials as the interrupted run did: the same concurrency limit,
+retries and per-trial CPU/GPU resources (bench's policy: a resume finishes the sweep that was
+started, and its repair experiments — bench.sweep.repair, bench.sweep.rounds — run under the
+same settings).  So bench saves these settings when it starts an experiment; on resume it runs
+with the saved ones and warns about each one the command line or the suite now sets differently.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def resumed_settings(location: Location, settings: dict, *parts: str, overridden
     saved = json.loads(location.read_text(*parts))
     changed = [key for key in SOURCES if key in saved and saved[key] != settings[key]]
     for key in changed:
-        _warn(f"resuming keeps {key} = {_text(saved[key])} (Ray Tune restores the settings a sweep started with); "
+        _warn(f"resuming keeps {key} = {_text(saved[key])} (a resumed sweep runs with the settings it started with); "
               f"{SOURCES[key]} = {_text(settings[key])} is ignored.")
     if changed:
         _warn("to run with the new settings, start over with --restart (discards its results) or use --results DIR.")

@@ -192,18 +192,18 @@ def test_r1_converges_and_the_unregularized_gan_cycles():
     assert min(gan[-75:]) > 0.9 * gan[0]  # the unregularized iterates keep their distance
 
 
-@pytest.mark.parametrize("loss, words", [("mmd", "a D of"), ("began", "an auto-encoder D")])
-def test_a_loss_needing_more_than_one_logit_is_refused_with_the_dirac_family(tmp_path, loss, words):
+@pytest.mark.parametrize("method, words", [({"loss": "mmd"}, "a D of"), ({"loss": "began"}, "an auto-encoder D"),
+                                           ({"loss": "ns", "regularizer": "infogan"}, "attaches a head")])
+def test_a_method_needing_more_than_one_logit_is_refused_with_the_dirac_family(tmp_path, method, words):
     import yaml
 
     from bench.suite import SuiteError
 
     mapping = yaml.safe_load(SUITE.read_text())
     mapping["architectures"] = {"catalogue": str(REPO / "archs" / "dirac.jsonl")}
-    mapping.pop("methods", None)
-    mapping["losses"] = ["ns", loss]
+    mapping["methods"] = [{"loss": "ns"}, method]
     (tmp_path / "suite.yaml").write_text(yaml.safe_dump(mapping))
     with pytest.raises(SuiteError) as error:
         load_suite(tmp_path / "suite.yaml")
     message = str(error.value)
-    assert "losses" in message and words in message and "dirac family's D has one logit" in message, message
+    assert words in message and "dirac family's D has one logit" in message, message
