@@ -35,6 +35,38 @@ def make_activation(name: str) -> nn.Module:
     return ACTIVATIONS.get(name)()
 
 
+class Maxout(nn.Module):
+    """Maxout units (Goodfellow, Warde-Farley, Mirza, Courville & Bengio 2013, "Maxout Networks"):
+    hᵢ(x) = maxⱼ (xᵀWᵢⱼ + bᵢⱼ), j = 1 … k, for i = 1 … n_out — a layer and its nonlinearity in one.
+    One ``Linear(n_in, n_out·k)`` (``wrap``: e.g. spectral norm) whose output (B, n_out·k) is read
+    as (B, n_out, k) — piece j of unit i is column i·k + j — and maxed over the pieces."""
+
+    def __init__(self, n_in: int, n_out: int, pieces: int, wrap=lambda m: m, init: str = "torch"):
+        super().__init__()
+        self.n_out, self.pieces = n_out, pieces
+        self.linear = wrap(init_linear(nn.Linear(n_in, n_out * pieces), init))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x).view(x.shape[0], self.n_out, self.pieces).amax(dim=2)
+
+
+# --- initialization ----------------------------------------------------------------------------
+# "torch": PyTorch's own default (Kaiming-uniform weights and biases); "normal": weights drawn from
+# N(0, 0.02²) and zero biases, the initialization of DCGAN (Radford et al. 2016) and of the code of
+# ALI and PacGAN (IsotropicGaussian(0.02), Constant(0)).
+INITS = ("torch", "normal")
+
+
+def init_linear(layer: nn.Linear, kind: str) -> nn.Linear:
+    """``layer`` initialized as ``kind`` (one of :data:`INITS`), before any weight wrapper."""
+    if kind == "normal":
+        nn.init.normal_(layer.weight, 0.0, 0.02)
+        nn.init.zeros_(layer.bias)
+    elif kind != "torch":
+        raise ValueError(f"unknown initialization {kind!r}; valid: {', '.join(INITS)}")
+    return layer
+
+
 # --- normalizations -------------------------------------------------------------------------
 # 2-D (conv) normalizations of a (B, C, H, W) tensor.  "layer" normalizes each example over
 # (C, H, W) (GroupNorm with one group, as WGAN-GP's critic); "instance" over (H, W) per channel;

@@ -14,6 +14,7 @@ from bench.arch.autoencoder import decoder_spec
 from bench.arch.blocks import ResidualBlock, ResidualDown, ResidualUp
 from bench.arch.build import param_counts
 from bench.arch.family import FAMILIES, full_knobs
+from bench.arch.layers import Maxout
 from bench.arch.spec import ArchSpec
 
 def _millions(count: int) -> str:
@@ -46,6 +47,9 @@ def describe_module(module: nn.Module) -> str:
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         kind = type(module).__name__.replace("Parametrized", "")
         return f"{kind} {module.in_channels}→{module.out_channels} k{module.kernel_size[0]} s{module.stride[0]}{sn}"
+    if isinstance(module, Maxout):
+        linear = module.linear
+        return f"Maxout {linear.in_features}→{module.n_out} ×{module.pieces} pieces{' +SN' if parametrize.is_parametrized(linear) else ''}"
     if isinstance(module, nn.Linear):
         return f"Linear {module.in_features}→{module.out_features}{sn}"
     if isinstance(module, nn.Sequential):

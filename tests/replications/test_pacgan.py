@@ -1,0 +1,61 @@
+"""PacGAN Table 1 (Lin et al. 2018) suites: each of the eight files validates with 10 trials at the
+authors' settings (fjxmlzn/PacGAN, synthetic_data_experiments/*_GAN&PacGAN/config.py), its row's
+packing and its dataset, all on one architecture; and one short training step of each packing."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from bench.data import load_dataset
+from bench.suite import load_suite
+from bench.train import Trainer
+from tests.conftest import REPO
+
+ROWS = {f"pacgan-table1{grid}{pac}.yaml": (dataset, m)
+        for grid, dataset in (("", "ring8"), ("-grid", "grid25"))
+        for pac, m in (("", 1), ("-pac2", 2), ("-pac3", 3), ("-pac4", 4))}
+
+
+def test_every_pacgan_suite_is_listed_here():
+    assert sorted(p.name for p in (REPO / "suites" / "replications").glob("pacgan*.yaml")) == sorted(ROWS)
+
+
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_pacgan_suite_has_the_papers_protocol(name):
+    dataset, pac = ROWS[name]
+    loaded = load_suite(REPO / "suites" / "replications" / name)
+    assert len(loaded.trials) == 10 and sorted(t.spec.seed for t in loaded.trials) == list(range(10))
+    for trial in loaded.trials:
+        config = trial.spec
+        assert config.dataset.name == dataset
+        assert (config.training.pac, config.training.batch_size, config.training.steps) == (pac, 100, 400_000)
+        assert config.optimizer.name == "adam" and config.optimizer.lr_g == config.optimizer.lr_d == 1e-4
+        assert (config.optimizer.stored["beta1"], config.optimizer.stored["beta2"]) == (0.8, 0.999)
+        assert config.loss.name == "ns" and config.regularizer.name == "none"
+        assert config.arch.z_dim == 2 and config.arch.prior == "normal"
+        assert config.arch.knobs == {"g_width": 400, "g_depth": 4, "g_norm": "batch", "g_act": "relu",
+                                     "d_width": 200, "d_depth": 3, "d_act": "maxout", "d_pieces": 5,
+                                     "d_norm": "none", "init": "normal"}
+        assert config.evaluation.num_samples == 2500
+        assert {"modes", "hq_fraction", "mode_kl"} <= set(config.evaluation.metrics)
+
+
+def test_the_eight_suites_share_one_architecture_and_have_distinct_trials():
+    suites = [load_suite(REPO / "suites" / "replications" / name) for name in ROWS]
+    assert len({s.architectures[0].id for s in suites}) == 1
+    ids = [t.id for s in suites for t in s.trials]
+    assert len(ids) == len(set(ids)) == 80
+
+
+@pytest.mark.parametrize("name", ["pacgan-table1.yaml", "pacgan-table1-pac3.yaml"])
+def test_a_few_steps_of_the_protocol_train_finite(name):
+    trial = load_suite(REPO / "suites" / "replications" / name).trials[0]
+    trainer = Trainer(trial.spec, load_dataset({"name": "ring8", "size": 1000}).x)
+    before = [p.detach().clone() for p in trainer.D.parameters()]
+    for _ in range(2):
+        trainer.d_step(False)
+        trainer.g_step(False)
+    assert all(torch.isfinite(p).all() for p in trainer.G.parameters())
+    assert any(not torch.equal(a, b) for a, b in zip(before, trainer.D.parameters()))
+    assert trainer.generate(trainer.G, 50).shape == (50, 2)
