@@ -120,3 +120,19 @@ def test_samples_and_tracking_are_validated_and_stay_out_of_trial_ids(write_suit
             load_suite(write_suite({**good, "tracking": tracking}, "bad.yaml"))
         assert "bad.yaml" in str(info.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_bench_samples_finds_the_checkpoints_of_every_experiment_of_the_sweep(tmp_path):
+    """A resumed grid trains in tune-repair/<n>/ and a resumed search round in
+    tune-search/<round>.<n>/: their checkpoints are offered too, by step."""
+    import json as _json
+
+    from bench.samples.regenerate import trial_checkpoints
+    from bench.store.location import Location
+
+    for step, folder in ((4, "tune/t-x"), (8, "tune-repair/1/t-x"), (12, "tune-search/round-a.1/t-x"), (6, "tune/t-y")):
+        checkpoint = tmp_path / folder / f"checkpoint_{step:06d}"
+        checkpoint.mkdir(parents=True)
+        (checkpoint / "manifest.json").write_text(_json.dumps({"step": step}))
+    found = trial_checkpoints(Location.of(tmp_path), "t-x")
+    assert sorted(found) == [4, 8, 12] and found[8].endswith("tune-repair/1/t-x/checkpoint_000008")
