@@ -8,6 +8,7 @@ match, so a typo in a suite is an error, never a silent default.
 from __future__ import annotations
 
 import difflib
+import sys
 from contextlib import contextmanager
 from typing import Callable, Generic, Iterator, Optional, TypeVar
 
@@ -25,6 +26,21 @@ def registering_for(origin: str):
         yield
     finally:
         _LOADING.pop()
+
+
+def _registering_module() -> str:
+    """The module whose code adds an entry: the first caller outside this module."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame.f_globals.get("__name__", "") if frame is not None else ""
+
+
+def _is_bench_module(name: str) -> bool:
+    """bench's own modules: their entries are built in even when a plugin's import is what first
+    imports them (``from bench.train.optim import OPTIMIZERS`` in a plugin would otherwise make
+    adam the plugin's, and unloading the plugin would remove it)."""
+    return name == "bench" or name.startswith("bench.")
 
 
 def forget_origin(origin: str) -> None:
@@ -62,7 +78,7 @@ class Registry(Generic[T]):
         self._entries[name] = entry
         for alias in aliases:
             self._aliases[alias] = name
-        if _LOADING:
+        if _LOADING and not _is_bench_module(_registering_module()):
             self._origins[name] = _LOADING[-1]
         return entry
 

@@ -34,3 +34,13 @@ def write_suite(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def no_plugins_left():
+    """Every test leaves no plugin registered behind it (a docs example or a suite may load one),
+    so no test's registries depend on the tests that ran before it."""
+    from bench.plugins import unload_all
+
+    yield
+    unload_all()

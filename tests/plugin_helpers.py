@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 
 from tests.tiny import write_mlp_catalogue
 
@@ -66,12 +65,3 @@ seeds: [{', '.join(map(str, seeds))}]
 results: {folder / results}
 """)
     return path
-
-
-@pytest.fixture(autouse=True)
-def no_plugins_left():
-    """Every test module importing these helpers leaves no plugin registered behind it."""
-    from bench.plugins import unload_all
-
-    yield
-    unload_all()

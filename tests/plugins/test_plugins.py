@@ -8,7 +8,6 @@ import pytest
 
 from bench.cli.main import main
 from bench.suite import load_suite
-from tests.plugin_helpers import no_plugins_left  # noqa: F401  (autouse: unloads each test's plugins)
 from tests.plugin_helpers import RING4_SGD, copy_example, mlp_catalogue, ring8_suite
 
 def test_a_suite_using_a_plugin_loss_and_metric_validates(tmp_path, capsys):
@@ -152,3 +151,21 @@ def test_a_folder_plugin_is_a_package_staged_whole_for_the_workers(tmp_path):
     (item,) = worker_imports([plugin])
     assert item["import"] == f"{staged.name}.my_metrics"
     assert sorted(p.name for p in (staged / "my_metrics").iterdir()) == ["__init__.py", "count.py"]
+
+
+def test_entries_bench_registers_while_a_plugin_is_imported_stay_built_in():
+    """A plugin's ``from bench.train.optim import OPTIMIZERS`` can be what first imports that
+    module: its built-in entries (adam, ...) must not become the plugin's, or unloading the plugin
+    empties the registry (the order-dependent 'unknown optimizer adam; valid: .')."""
+    from bench.registry import ALL_REGISTRIES, Registry, forget_origin, registering_for
+
+    registry = Registry("test axis")
+    try:
+        with registering_for("some_plugin"):
+            exec("registry.add('built_in', 1)", {"__name__": "bench.some_module", "registry": registry})
+            exec("registry.add('mine', 2)", {"__name__": "some_plugin", "registry": registry})
+        assert registry.origin("built_in") is None and registry.origin("mine") == "some_plugin"
+        forget_origin("some_plugin")
+        assert registry.names() == ["built_in"]
+    finally:
+        ALL_REGISTRIES.remove(registry)

@@ -11,7 +11,6 @@ import pytest
 
 from bench.store import load_results
 from bench.suite import load_suite
-from tests.plugin_helpers import no_plugins_left  # noqa: F401  (autouse: unloads each test's plugins)
 from tests.plugin_helpers import RING4_SGD, copy_example, mlp_catalogue
 
 @pytest.mark.slow

@@ -12,7 +12,6 @@ import sys
 import pytest
 
 from bench.store import load_results
-from tests.plugin_helpers import no_plugins_left  # noqa: F401  (autouse: unloads each test's plugins)
 from tests.plugin_helpers import copy_example, ring8_suite
 
 def bench(*args: str, cwd=None) -> subprocess.CompletedProcess:
