@@ -4,8 +4,10 @@ uninterrupted run.
 The sweep of SUITE runs in ``WORK/killed`` (``--work``, default a new temporary folder) and is
 SIGKILLed — driver, process group and every Ray process it started — N times, each time at a kill
 point drawn from ``random.Random(--seed)`` (bench.sweep.killpoints: a checkpoint write, a row write,
-before a summary, after a restore; the k-th arrival of the run at that point, k drawn too): the
-points are seeded, never taken from the clock.  Then one more run finishes it, and the same suite
+before a summary, after a restore): the points are seeded, never taken from the clock.  Each kill
+is the run's first arrival at its point, and ``restored`` is drawn only while the folder holds an
+unfinished trial with a verified checkpoint, so every run reaches its point while the sweep has
+work left: N kills fit any sweep with more evaluations than N (quickstart: 80).  Then one more run finishes it, and the same suite
 runs uninterrupted in ``WORK/reference``.  Rows, summaries and the two reports are compared without
 the volatile columns (bench.store.schema; and ``git_commit``, which gains ``-dirty`` when the
 checkout changes); it prints ``kills: N, rows identical: yes/no, summaries identical: yes/no,
@@ -89,13 +91,35 @@ def run_until(cmd: list[str], point: str, mark: Path, log: Path) -> str | None:
     return mark.read_text().strip()
 
 
-def draw_point(rng: random.Random, first: bool) -> str:
-    """A kill point and its arrival; the first run has nothing to restore, so not ``restored``
-    (drawn there, the run would finish without a kill and end the soak)."""
+def draw_point(rng: random.Random, restorable: bool) -> str:
+    """A kill point, as the run's first arrival there.  ``restored`` only when ``restorable``: with
+    no trial to restore the run would finish without a kill.  (A later arrival, ``#2``, can come
+    too late: the last trials of a sweep may never arrive twice, and the sweep ends unkilled.)"""
     from bench.sweep.killpoints import POINTS
 
-    points = [p for p in POINTS if not (first and p == "restored")]
-    return f"{rng.choice(points)}#{rng.randint(1, 2)}"
+    return f"{rng.choice([p for p in POINTS if restorable or p != 'restored'])}#1"
+
+
+def restorable(results: Path) -> bool:
+    """Whether the next run restores a trial: one that is not done has a verified checkpoint."""
+    from bench.layout import GRID_FILE
+    from bench.store.location import Location
+    from bench.sweep.checkpoints import CorruptCheckpoint, load_checkpoint, stored_checkpoints
+    from bench.sweep.completeness import DONE, audit
+    from bench.sweep.folder import read_grid
+
+    location = Location.of(str(results))
+    if not location.exists(GRID_FILE):
+        return False
+    checks = audit(location, read_grid(location)).checks
+    for trial_id in (t for t, c in checks.items() if c.state not in DONE):
+        for checkpoint in stored_checkpoints(location, trial_id):
+            try:
+                load_checkpoint(checkpoint)
+                return True
+            except CorruptCheckpoint:
+                continue
+    return False
 
 
 def comparable(frame, keys: list[str]):
@@ -128,7 +152,7 @@ def soak(suite: str, kills: int, seed: int, work: Path, num_cpus: int | None) ->
     rng, done = random.Random(seed), 0
     killed = work / "killed"
     for i in range(1, kills + 1):
-        point = draw_point(rng, first=i == 1)
+        point = draw_point(rng, restorable(killed))
         hit = run_until(command(suite, killed, num_cpus), point, work / f"kill-{i}.mark", work / f"kill-{i}.log")
         if hit is None:
             print(f"soak: the sweep finished before kill {i} ({point}); stopping at {done} kills", flush=True)
