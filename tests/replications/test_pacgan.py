@@ -17,8 +17,27 @@ ROWS = {f"pacgan-table1{grid}{pac}.yaml": (dataset, m)
         for pac, m in (("", 1), ("-pac2", 2), ("-pac3", 3), ("-pac4", 4))}
 
 
+CPU_ROWS = {"pacgan-cpu-ring.yaml": ("pacgan-table1.yaml", 1), "pacgan-cpu-ring-pac2.yaml": ("pacgan-table1-pac2.yaml", 2)}
+
+
 def test_every_pacgan_suite_is_listed_here():
-    assert sorted(p.name for p in (REPO / "suites" / "replications").glob("pacgan*.yaml")) == sorted(ROWS)
+    assert sorted(p.name for p in (REPO / "suites" / "replications").glob("pacgan*.yaml")) == sorted({**ROWS, **CPU_ROWS})
+
+
+@pytest.mark.parametrize("name", sorted(CPU_ROWS))
+def test_cpu_sized_suite_deviates_from_its_row_in_the_budget_only(name):
+    """The run on docs/replications/pacgan.md: the authors' protocol at 10,000 steps."""
+    full, pac = CPU_ROWS[name]
+    short = load_suite(REPO / "suites" / "replications" / name).trials
+    paper = load_suite(REPO / "suites" / "replications" / full).trials
+    assert len(short) == len(paper) == 10
+    for cut, row in zip(short, paper):
+        a, b = cut.spec.to_dict(), row.spec.to_dict()
+        assert (cut.spec.training.steps, cut.spec.training.pac, cut.spec.evaluation.every) == (10_000, pac, 2_500)
+        for key in ("training", "evaluation"):
+            a[key] = {k: v for k, v in a[key].items() if k not in ("steps", "every", "checkpoint_every")}
+            b[key] = {k: v for k, v in b[key].items() if k not in ("steps", "every", "checkpoint_every")}
+        assert a == b
 
 
 @pytest.mark.parametrize("name", sorted(ROWS))
