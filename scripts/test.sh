@@ -14,7 +14,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 status=0
-python -m pytest "$@" || status=$?
+python -m pytest --durations=15 "$@" || status=$?  # the 15 slowest tests, to keep the suite's time in view
 if [ "$status" -eq 5 ]; then
   echo "bench: pytest collected no tests; that is a failure" >&2
   exit 1
