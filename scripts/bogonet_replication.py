@@ -15,7 +15,8 @@ prints three Markdown tables (docs/replications/bogonet.md):
 * how often one architecture's ranking agrees with the ranking over all of them: the share of
   architectures whose winner is the overall winner and whose full order is the overall order;
 * per architecture knob, the failure rate (1 − success) of each of its values over all methods,
-  knobs sorted by the largest gap between values: the knobs that explain the failures.
+  knobs sorted by the largest gap between values seen in at least 5 trials: the knobs that
+  explain the failures.
 """
 
 from __future__ import annotations
@@ -84,20 +85,24 @@ def agreement(per_arch: pd.DataFrame) -> dict[str, float]:
             "same_order": float(np.mean([o == overall for o in orders])) if orders else float("nan")}
 
 
-def knob_table(finished: pd.DataFrame, metric: str, threshold: float) -> pd.DataFrame:
-    """Long table (knob, value, trials, failure rate), knobs with the widest gap between their
-    values' failure rates first."""
+def knob_table(finished: pd.DataFrame, metric: str, threshold: float, min_trials: int = 5) -> pd.DataFrame:
+    """Long table (knob, value, trials, failure rate, gap), knobs with the widest gap first; a knob's
+    gap is the spread of the failure rates of its values with at least ``min_trials`` trials (a
+    value seen once says little), NaN when fewer than two values have that many."""
     failed = ~succeeded(finished, metric, threshold)
     parts = []
     for knob in breakdown_columns(finished, limit=64):
         rates = failed.groupby(finished[knob].astype(str)).agg(["size", "mean"])
+        counted = rates.loc[rates["size"] >= min_trials, "mean"]
+        gap = counted.max() - counted.min() if len(counted) >= 2 else float("nan")
         parts.append(pd.DataFrame({"knob": knob.removeprefix("arch_"), "value": rates.index,
                                    "trials": rates["size"].to_numpy(), "failure": rates["mean"].to_numpy(),
-                                   "gap": rates["mean"].max() - rates["mean"].min()}))
+                                   "gap": gap}))
     if not parts:
         return pd.DataFrame(columns=["knob", "value", "trials", "failure", "gap"])
     table = pd.concat(parts, ignore_index=True)
-    return table.sort_values(["gap", "knob", "failure"], ascending=[False, True, False], kind="stable")
+    return table.sort_values(["gap", "knob", "failure"], ascending=[False, True, False], kind="stable",
+                             na_position="last")
 
 
 def markdown(frame: pd.DataFrame, index: bool = True) -> str:

@@ -72,7 +72,9 @@ evaluation: {{every: 2, num_samples: 50, num_real: 200, metrics: [fid, kid, is]}
     assert table["single_arch_rank"].sort_values().tolist() == sorted(per_arch.iloc[0].tolist())
     share = agreement(per_arch)
     assert share["architectures"] == 3 and 0 <= share["same_order"] <= share["same_winner"] <= 1
-    knobs = knob_table(study.finished, "fid", median)
+    knobs = knob_table(study.finished, "fid", median, min_trials=1)
     assert not knobs.empty and knobs["failure"].between(0, 1).all()
     assert (knobs.groupby("knob")["trials"].sum() == 12).all()  # each knob's values partition the 12 trials
     assert knobs["gap"].is_monotonic_decreasing
+    spread = knobs.groupby("knob")["failure"].agg(lambda f: f.max() - f.min())
+    assert knobs.groupby("knob")["gap"].first().to_dict() == pytest.approx(spread.to_dict())
