@@ -34,20 +34,16 @@ import pandas as pd  # noqa: E402
 
 from bench.report.analysis import load_study, rank_methods  # noqa: E402
 from bench.report.plots import breakdown_columns  # noqa: E402
+from bench.report.tables import succeeded  # noqa: E402
+from bench.report.text import markdown_table  # noqa: E402
 from bench.store.location import Location  # noqa: E402
-from bench.store.schema import STATUS_DIVERGED, STATUS_OK  # noqa: E402
+from bench.store.schema import STATUS_DIVERGED  # noqa: E402
 
 
 def study_of(results: str | Path, metric: str):
     """The report's view of a results folder: (finished trials, architecture × method mean ranks)."""
     study = load_study(Location.of(str(results)), results, metric)
     return study, rank_methods(study, alpha=0.05).per_arch
-
-
-def succeeded(finished: pd.DataFrame, metric: str, threshold: float) -> pd.Series:
-    """Per trial: ``ok`` and a finite final metric ≤ ``threshold`` (lower is better)."""
-    final = finished[f"final_{metric}"].astype(float)
-    return (finished["status"] == STATUS_OK) & np.isfinite(final) & (final <= threshold)
 
 
 def method_table(finished: pd.DataFrame, per_arch: pd.DataFrame, metric: str, threshold: float,
@@ -106,11 +102,9 @@ def knob_table(finished: pd.DataFrame, metric: str, threshold: float, min_trials
 
 
 def markdown(frame: pd.DataFrame, index: bool = True) -> str:
-    cells = frame.reset_index() if index else frame
-    fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else str(v)  # noqa: E731
-    head = "| " + " | ".join(map(str, cells.columns)) + " |"
-    rule = "|" + "---|" * len(cells.columns)
-    return "\n".join([head, rule, *("| " + " | ".join(fmt(v) for v in row) + " |" for row in cells.itertuples(index=False))])
+    """``frame`` (its index as the first column, else its first column) with floats to 2 decimals."""
+    cells = frame.map(lambda v: f"{v:.2f}" if isinstance(v, float) else v)
+    return markdown_table(cells if index else cells.set_index(cells.columns[0]))
 
 
 def main(argv: list[str] | None = None) -> int:

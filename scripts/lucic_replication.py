@@ -16,7 +16,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pandas as pd
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+
+from bench.report.text import markdown_table  # noqa: E402
 
 
 def gap_by_budget(curves: pd.DataFrame) -> pd.DataFrame:
@@ -31,11 +39,7 @@ def gap_by_budget(curves: pd.DataFrame) -> pd.DataFrame:
 
 
 def markdown(wide: pd.DataFrame) -> str:
-    cells = wide.reset_index()
-    head = "| " + " | ".join(map(str, cells.columns)) + " |"
-    rule = "|" + "---|" * len(cells.columns)
-    fmt = lambda v: f"{v:.3g}" if isinstance(v, float) else str(v)  # noqa: E731
-    return "\n".join([head, rule, *("| " + " | ".join(fmt(v) for v in row) + " |" for row in cells.itertuples(index=False))])
+    return markdown_table(wide.map(lambda v: f"{v:.3g}" if isinstance(v, float) else v))
 
 
 def main(argv: list[str] | None = None) -> int:

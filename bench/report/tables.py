@@ -37,15 +37,17 @@ def default_thresholds(trials: pd.DataFrame, metric: str) -> list[float]:
     return rounded
 
 
+def succeeded(trials: pd.DataFrame, metric: str, threshold: float) -> pd.Series:
+    """Per trial: status ok and a finite final value within ``threshold`` (in the metric's direction)."""
+    final = trials[f"final_{metric}"].astype(float)
+    within = final >= threshold if higher_is_better(metric) else final <= threshold
+    return (trials["status"] == STATUS_OK) & np.isfinite(final) & within
+
+
 def success_rates(trials: pd.DataFrame, metric: str, thresholds: list[float]) -> pd.DataFrame:
     """Per method, the fraction of trials with status ok and final value within each threshold."""
-    final = trials[f"final_{metric}"].astype(float)
-    ok = (trials["status"] == STATUS_OK) & np.isfinite(final)
-    out = {}
-    for t in thresholds:
-        within = final >= t if higher_is_better(metric) else final <= t
-        out[f"success@{t:g}"] = (ok & within).groupby(trials["method"]).mean()
-    return pd.DataFrame(out)
+    return pd.DataFrame({f"success@{t:g}": succeeded(trials, metric, t).groupby(trials["method"]).mean()
+                         for t in thresholds})
 
 
 def leaderboard(

@@ -7,10 +7,10 @@ point drawn from ``random.Random(--seed)`` (bench.sweep.killpoints: a checkpoint
 before a summary, after a restore): the points are seeded, never taken from the clock.  Each kill
 is the run's first arrival at its point, and ``restored`` is drawn only while the folder holds an
 unfinished trial with a verified checkpoint, so every run reaches its point while the sweep has
-work left: N kills fit any sweep with more evaluations than N (quickstart: 80).  Then one more run finishes it, and the same suite
-runs uninterrupted in ``WORK/reference``.  Rows, summaries and the two reports are compared without
-the volatile columns (bench.store.schema; and ``git_commit``, which gains ``-dirty`` when the
-checkout changes); it prints ``kills: N, rows identical: yes/no, summaries identical: yes/no,
+work left: N kills fit any sweep with more evaluations than N (quickstart: 80).  Then one more run
+finishes it, and the same suite runs uninterrupted in ``WORK/reference``.  Rows, summaries and
+the two reports are compared without the volatile columns (bench.store.schema; and ``git_commit``,
+which gains ``-dirty`` when the checkout changes); it prints ``kills: N, rows identical: yes/no, summaries identical: yes/no,
 report identical: yes/no`` and exits 0 when all are identical, 1 otherwise.  A sweep that ends
 before all N kills happened reports the kills it got.
 """
