@@ -17,7 +17,8 @@ ROWS = {f"pacgan-table1{grid}{pac}.yaml": (dataset, m)
         for pac, m in (("", 1), ("-pac2", 2), ("-pac3", 3), ("-pac4", 4))}
 
 
-CPU_ROWS = {"pacgan-cpu-ring.yaml": ("pacgan-table1.yaml", 1), "pacgan-cpu-ring-pac2.yaml": ("pacgan-table1-pac2.yaml", 2)}
+CPU_ROWS = {f"pacgan-cpu-{shape}{pac}.yaml": (f"pacgan-table1{grid}{pac}.yaml", m)
+            for shape, grid in (("ring", ""), ("grid", "-grid")) for pac, m in (("", 1), ("-pac2", 2))}
 
 
 def test_every_pacgan_suite_is_listed_here():
