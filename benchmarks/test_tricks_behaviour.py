@@ -2,8 +2,8 @@
 discovering the digit classes.
 
 - PacGAN2 covers at least as many ring8 modes as the same GAN without packing, summed over 5
-  seeds, at the shipped mixtures budget (5,000 G steps, batch 256, Adam 1e-4 β = (0.5, 0.9), NS
-  loss), on a small MLP (64 units × 3 layers, z_dim 2) — the protocol of
+  seeds, at the mixtures suite's former budget (5,000 G steps, batch 256, Adam 1e-4 β = (0.5, 0.9), NS
+  loss), on a small MLP (64 units × 3 layers, z_dim 2) — the evaluation of
   ``suites/mixtures.yaml``: 2,500 samples, a mode is covered when a sample within 3σ has it as
   its nearest mode.  Measured (seeds 0–4): GAN 8, 1, 8, 1, 8 modes; PacGAN2 8, 8, 8, 8, 8.
 - InfoGAN (K = 10 categories, λ = 1) on digits 16×16 reaches a Hungarian-matched code accuracy
@@ -29,7 +29,7 @@ SEEDS = range(5)
 
 
 def ring_config(seed: int, pac: int) -> dict:
-    """The ring8 check's MLP (64 × 3, here z_dim 2), plain NS-GAN at the mixtures suite's budget."""
+    """The ring8 check's MLP (64 × 3, here z_dim 2), plain NS-GAN at the mixtures suite's former budget."""
     config = ring8_config(seed, RING_STEPS)
     config["arch"]["z_dim"] = 2
     config["regularizer"] = {"name": "none", "weight": 0.0, "every": 1, "params": {}}
