@@ -32,8 +32,9 @@ if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bench.report.analysis import load_study, rank_methods  # noqa: E402
+from bench.report.analysis import Ranking, load_study, rank_methods  # noqa: E402
 from bench.report.plots import breakdown_columns  # noqa: E402
+from bench.report.ranks import rank_summary  # noqa: E402
 from bench.report.tables import succeeded  # noqa: E402
 from bench.report.text import markdown_table  # noqa: E402
 from bench.store.location import Location  # noqa: E402
@@ -41,17 +42,19 @@ from bench.store.schema import STATUS_DIVERGED  # noqa: E402
 
 
 def study_of(results: str | Path, metric: str):
-    """The report's view of a results folder: (finished trials, architecture × method mean ranks)."""
+    """The report's view of a results folder: (finished trials, the report's ranking; its
+    ``per_arch`` is the architecture × method table of mean ranks)."""
     study = load_study(Location.of(str(results)), results, metric)
-    return study, rank_methods(study, alpha=0.05).per_arch
+    return study, rank_methods(study, alpha=0.05)
 
 
-def method_table(finished: pd.DataFrame, per_arch: pd.DataFrame, metric: str, threshold: float,
-                 single: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per method (best mean rank first): ranks over architectures, wins, success, divergence,
-    and (``single``: the single architecture's per_arch) the rank there."""
-    ranks = per_arch
-    wins = ranks.eq(ranks.min(axis=1), axis=0).sum()
+def method_table(finished: pd.DataFrame, ranking: Ranking, metric: str, threshold: float,
+                 single: Ranking | None = None) -> pd.DataFrame:
+    """One row per method (best mean rank first): ranks over architectures, wins (the report's
+    count, :func:`bench.report.ranks.rank_summary`), success, divergence, and (``single``: the
+    hand-picked architecture's ranking) the rank there."""
+    ranks = ranking.per_arch
+    wins = rank_summary(ranking.scores)["wins"]
     success = succeeded(finished, metric, threshold).groupby(finished["method"]).mean()
     diverged = (finished["status"] == STATUS_DIVERGED).groupby(finished["method"]).mean()
     table = pd.DataFrame({
@@ -67,7 +70,7 @@ def method_table(finished: pd.DataFrame, per_arch: pd.DataFrame, metric: str, th
         "diverged": diverged,
     })
     if single is not None:
-        table["single_arch_rank"] = single.mean()
+        table["single_arch_rank"] = single.per_arch.mean()
     return table.sort_values("mean_rank")
 
 
@@ -114,11 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--metric", default="fid")
     parser.add_argument("--threshold", type=float, required=True, help="success: final metric ≤ this")
     args = parser.parse_args(argv)
-    study, per_arch = study_of(args.results, args.metric)
+    study, ranking = study_of(args.results, args.metric)
     single = study_of(args.single, args.metric)[1] if args.single else None
-    print(markdown(method_table(study.finished, per_arch, args.metric, args.threshold, single)))
+    print(markdown(method_table(study.finished, ranking, args.metric, args.threshold, single)))
     print()
-    print(", ".join(f"{k}: {v:.2f}" if isinstance(v, float) else f"{k}: {v}" for k, v in agreement(per_arch).items()))
+    print(", ".join(f"{k}: {v:.2f}" if isinstance(v, float) else f"{k}: {v}"
+                    for k, v in agreement(ranking.per_arch).items()))
     print()
     print(markdown(knob_table(study.finished, args.metric, args.threshold), index=False))
     return 0

@@ -21,8 +21,9 @@ ROWS = {f"pacgan-table1{grid}{pac}.yaml": (dataset, m)
         for pac, m in (("", 1), ("-pac2", 2), ("-pac3", 3), ("-pac4", 4))}
 
 
-CPU_ROWS = {f"pacgan-cpu-{shape}{pac}.yaml": (f"pacgan-table1{grid}{pac}.yaml", m)
-            for shape, grid in (("ring", ""), ("grid", "-grid")) for pac, m in (("", 1), ("-pac2", 2))}
+CPU_ROWS = {**{f"pacgan-cpu-{shape}{pac}.yaml": (f"pacgan-table1{grid}{pac}.yaml", m)
+               for shape, grid in (("ring", ""), ("grid", "-grid")) for pac, m in (("", 1), ("-pac2", 2))},
+            **{f"pacgan-cpu-ring-pac{m}.yaml": (f"pacgan-table1-pac{m}.yaml", m) for m in (3, 4)}}
 
 
 def test_every_pacgan_suite_is_listed_here():
