@@ -49,10 +49,10 @@ def study_of(results: str | Path, metric: str):
 
 
 def method_table(finished: pd.DataFrame, ranking: Ranking, metric: str, threshold: float,
-                 single: Ranking | None = None) -> pd.DataFrame:
+                 single: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per method (best mean rank first): ranks over architectures, wins (the report's
     count, :func:`bench.report.ranks.rank_summary`), success, divergence, and (``single``: the
-    hand-picked architecture's ranking) the rank there."""
+    hand-picked architecture's per_arch ranks) the rank there."""
     ranks = ranking.per_arch
     wins = rank_summary(ranking.scores)["wins"]
     success = succeeded(finished, metric, threshold).groupby(finished["method"]).mean()
@@ -70,7 +70,7 @@ def method_table(finished: pd.DataFrame, ranking: Ranking, metric: str, threshol
         "diverged": diverged,
     })
     if single is not None:
-        table["single_arch_rank"] = single.per_arch.mean()
+        table["single_arch_rank"] = single.mean()
     return table.sort_values("mean_rank")
 
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, required=True, help="success: final metric ≤ this")
     args = parser.parse_args(argv)
     study, ranking = study_of(args.results, args.metric)
-    single = study_of(args.single, args.metric)[1] if args.single else None
+    single = study_of(args.single, args.metric)[1].per_arch if args.single else None
     print(markdown(method_table(study.finished, ranking, args.metric, args.threshold, single)))
     print()
     print(", ".join(f"{k}: {v:.2f}" if isinstance(v, float) else f"{k}: {v}"
